@@ -48,3 +48,27 @@ __all__ = [
     "Visit",
     "VisitKind",
 ]
+
+from routing.matrix import (  # noqa: E402
+    FixedLeg,
+    geodesic_matrix,
+    graph_matrix,
+    matrix_from_lists,
+    with_fixed_legs,
+)
+from routing.ortools_solver import SolverOptions, solve  # noqa: E402
+from routing.verify import Violation, format_violations, is_feasible, verify  # noqa: E402
+
+__all__ += [
+    "FixedLeg",
+    "SolverOptions",
+    "Violation",
+    "format_violations",
+    "geodesic_matrix",
+    "graph_matrix",
+    "is_feasible",
+    "matrix_from_lists",
+    "solve",
+    "verify",
+    "with_fixed_legs",
+]
