@@ -1,0 +1,565 @@
+"""Solve a `Problem` with OR-Tools routing: the only module that imports ortools.
+
+Node indices, the `RoutingIndexManager` and internal integer costs never leave this
+module: `solve` returns a `Plan` in site, vehicle and task ids. The timing model is the
+one in docs/semantics.md, which `routing.verify` checks independently.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from routing.feasibility import lone_task_reason
+from routing.problem import Problem, Task, TaskKind, Vehicle
+from routing.result import (
+    Action,
+    ActionKind,
+    Plan,
+    PlanStatus,
+    Route,
+    RouteBreak,
+    Unassigned,
+    UnassignedReason,
+    Visit,
+    VisitKind,
+)
+
+logger = logging.getLogger(__name__)
+
+_FIRST_SOLUTION = {
+    "automatic": routing_enums_pb2.FirstSolutionStrategy.AUTOMATIC,
+    "path_cheapest_arc": routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC,
+    "parallel_cheapest_insertion":
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
+    "local_cheapest_insertion": routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION,
+    "local_cheapest_cost_insertion":
+        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_COST_INSERTION,
+    "global_cheapest_arc": routing_enums_pb2.FirstSolutionStrategy.GLOBAL_CHEAPEST_ARC,
+    "savings": routing_enums_pb2.FirstSolutionStrategy.SAVINGS,
+    "sequential_cheapest_insertion":
+        routing_enums_pb2.FirstSolutionStrategy.SEQUENTIAL_CHEAPEST_INSERTION,
+    "christofides": routing_enums_pb2.FirstSolutionStrategy.CHRISTOFIDES,
+}
+
+_METAHEURISTIC = {
+    "automatic": routing_enums_pb2.LocalSearchMetaheuristic.AUTOMATIC,
+    "greedy_descent": routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT,
+    "guided_local_search": routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH,
+    "simulated_annealing": routing_enums_pb2.LocalSearchMetaheuristic.SIMULATED_ANNEALING,
+    "tabu_search": routing_enums_pb2.LocalSearchMetaheuristic.TABU_SEARCH,
+}
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How OR-Tools searches. The defaults are the ones measured in docs/benchmarks.md."""
+
+    first_solution: str = "parallel_cheapest_insertion"
+    metaheuristic: str = "guided_local_search"
+    guided_local_search_lambda: float = 0.1
+    iterated_local_search: bool = False
+    ruin_avg_removed_visits: int = 10
+    ruin_max_sequence: int = 10
+    ruin_bypass_factor: float = 0.01
+    annealing_initial_temperature: float = 0.0  # 0: let OR-Tools choose
+    annealing_final_temperature: float = 0.0
+    log_search: bool = False
+    extra_parameters: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.first_solution not in _FIRST_SOLUTION:
+            msg = (f"solver options field 'first_solution': must be one of "
+                   f"{sorted(_FIRST_SOLUTION)}, got {self.first_solution!r}")
+            raise ValueError(msg)
+        if self.metaheuristic not in _METAHEURISTIC:
+            msg = (f"solver options field 'metaheuristic': must be one of "
+                   f"{sorted(_METAHEURISTIC)}, got {self.metaheuristic!r}")
+            raise ValueError(msg)
+
+
+@dataclass
+class _Node:
+    """One solver node: a depot, or one end of a task."""
+
+    site: str
+    site_row: int  # row in the travel matrix
+    task_service_s: int = 0
+    site_service_s: int = 0
+    is_depot: bool = False
+    task: Task | None = None
+    action: ActionKind | None = None
+    amount: dict[str, int] = field(default_factory=dict)  # signed change of the load
+
+
+@dataclass
+class _Model:
+    problem: Problem
+    nodes: list[_Node]
+    tasks: list[Task]  # tasks handed to the solver, in node order
+    task_nodes: dict[str, list[int]]
+    vehicle_start_nodes: list[int]
+    vehicle_end_nodes: list[int]
+    cost_scale: float  # internal integer cost per unit of problem cost
+    required_penalty: int
+
+
+def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
+          solution_limit: int | None = None,
+          options: SolverOptions | None = None) -> Plan:
+    """Plan the problem's tasks onto its vehicles.
+
+    Parameters
+    ----------
+    problem
+        The day's problem.
+    time_limit_s
+        Wall-clock budget for the search (seconds, > 0).
+    seed
+        Changes the order in which OR-Tools meets the tasks; the same problem, seed
+        and ``solution_limit`` give the same plan.
+    solution_limit
+        Stop after this many improving solutions (makes runs reproducible whatever
+        the machine's speed).
+    options
+        Search strategy; see `SolverOptions`.
+
+    Returns
+    -------
+    Plan
+        Routes in ids, and every task not served with its reason. An infeasible day
+        is a plan with status ``partial``, never an exception.
+
+    Raises
+    ------
+    ValueError
+        When ``time_limit_s`` or ``solution_limit`` is not positive.
+    """
+    if not (isinstance(time_limit_s, int | float) and math.isfinite(time_limit_s)
+            and time_limit_s > 0):
+        msg = f"solve argument 'time_limit_s': must be a positive number, got {time_limit_s!r}"
+        raise ValueError(msg)
+    if solution_limit is not None and solution_limit < 1:
+        msg = f"solve argument 'solution_limit': must be >= 1, got {solution_limit!r}"
+        raise ValueError(msg)
+    options = options or SolverOptions()
+    started = time.perf_counter()
+
+    unassigned: list[Unassigned] = []
+    solvable: list[Task] = []
+    for task in _ordered_tasks(problem.tasks, seed):
+        reason = lone_task_reason(problem, task)
+        if reason is None:
+            solvable.append(task)
+        else:
+            unassigned.append(Unassigned(task.task_id, reason[0], reason[1]))
+
+    if not problem.vehicles:
+        unassigned.extend(Unassigned(t.task_id, UnassignedReason.NO_VEHICLE_IN_TIME,
+                                     "the problem has no vehicle") for t in solvable)
+        return _finish(problem, [], unassigned, started, {"engine": "ortools"})
+
+    model = _build_model(problem, solvable)
+    manager = pywrapcp.RoutingIndexManager(len(model.nodes), len(problem.vehicles),
+                                           model.vehicle_start_nodes, model.vehicle_end_nodes)
+    routing = pywrapcp.RoutingModel(manager)
+    time_dimension = _add_dimensions(model, manager, routing)
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = _FIRST_SOLUTION[options.first_solution]
+    params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
+    params.guided_local_search_lambda_coefficient = options.guided_local_search_lambda
+    if options.iterated_local_search:
+        _configure_ruin_and_recreate(params, options)
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = solution_limit
+    params.log_search = options.log_search
+    for key, value in options.extra_parameters.items():
+        _set_parameter(params, key, value)
+
+    assignment = routing.SolveWithParameters(params)
+    solver_info = {
+        "engine": "ortools",
+        "first_solution": options.first_solution,
+        "metaheuristic": options.metaheuristic,
+        "seed": seed,
+        "time_limit_s": time_limit_s,
+        "solution_limit": solution_limit,
+        "status": int(routing.status()),
+    }
+    if assignment is None:
+        unassigned.extend(Unassigned(t.task_id, UnassignedReason.NO_ROOM_IN_PLAN,
+                                     "the solver found no plan within its time limit")
+                          for t in solvable)
+        return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
+
+    routes, dropped = _extract(model, manager, routing, time_dimension, assignment)
+    for task in dropped:
+        if task.required:
+            unassigned.append(Unassigned(
+                task.task_id, UnassignedReason.NO_ROOM_IN_PLAN,
+                "every van could serve it alone, but not together with the rest of the day"))
+        else:
+            unassigned.append(Unassigned(
+                task.task_id, UnassignedReason.NOT_WORTH_DETOUR,
+                f"optional: serving it would cost more than its penalty {task.penalty:g}"))
+    return _finish(problem, routes, unassigned, started, solver_info)
+
+
+def _ordered_tasks(tasks: Sequence[Task], seed: int) -> list[Task]:
+    if seed == 0:
+        return list(tasks)
+    order = np.random.default_rng(seed).permutation(len(tasks))
+    return [tasks[i] for i in order]
+
+
+def _configure_ruin_and_recreate(params: object, options: SolverOptions) -> None:
+    """Iterated local search: SISR ruin (string removals), cheapest-insertion recreate,
+    simulated-annealing acceptance of the perturbed solution."""
+    params.use_iterated_local_search = True  # type: ignore[attr-defined]
+    ils = params.iterated_local_search_parameters  # type: ignore[attr-defined]
+    rr = ils.ruin_recreate_parameters
+    del rr.ruin_strategies[:]
+    sisr = rr.ruin_strategies.add().sisr
+    sisr.max_removed_sequence_size = options.ruin_max_sequence
+    sisr.avg_num_removed_visits = options.ruin_avg_removed_visits
+    sisr.bypass_factor = options.ruin_bypass_factor
+    annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
+    if options.annealing_initial_temperature > 0:
+        annealing.automatic_temperatures = False
+        annealing.initial_temperature = options.annealing_initial_temperature
+        annealing.final_temperature = options.annealing_final_temperature or \
+            options.annealing_initial_temperature / 1000
+    else:
+        annealing.automatic_temperatures = True
+
+
+def _set_parameter(params: object, dotted_key: str, value: object) -> None:
+    target = params
+    *path, last = dotted_key.split(".")
+    for part in path:
+        target = getattr(target, part)
+    setattr(target, last, value)
+
+
+def _build_model(problem: Problem, tasks: list[Task]) -> _Model:
+    matrix = problem.matrix
+    nodes: list[_Node] = []
+    depot_node_of_site: dict[str, int] = {}
+    for vehicle in problem.vehicles:
+        for site_id in (vehicle.start_site_id, vehicle.end_site_id):
+            if site_id not in depot_node_of_site:
+                depot_node_of_site[site_id] = len(nodes)
+                nodes.append(_Node(site=site_id, site_row=matrix.index_of(site_id),
+                                   site_service_s=problem.site(site_id).service_s,
+                                   is_depot=True))
+    task_nodes: dict[str, list[int]] = {}
+    for task in tasks:
+        amount = dict(task.amount)
+        negative = {dim: -value for dim, value in amount.items()}
+        if task.kind is TaskKind.SHIPMENT:
+            ends = [(task.pickup_site_id, ActionKind.PICKUP, amount),
+                    (task.delivery_site_id, ActionKind.DELIVERY, negative)]
+        elif task.kind is TaskKind.PICKUP:
+            ends = [(task.site_id, ActionKind.PICKUP, amount)]
+        elif task.kind is TaskKind.DELIVERY:
+            ends = [(task.site_id, ActionKind.DELIVERY, negative)]
+        else:
+            ends = [(task.site_id, ActionKind.VISIT, {})]
+        indices = []
+        for site_id, action, change in ends:
+            indices.append(len(nodes))
+            nodes.append(_Node(site=site_id, site_row=matrix.index_of(site_id),
+                               task_service_s=task.service_s,
+                               site_service_s=problem.site(site_id).service_s,
+                               task=task, action=action, amount=change))
+        task_nodes[task.task_id] = indices
+
+    cost_per_km = [v.cost_per_km for v in problem.vehicles if v.cost_per_km > 0]
+    # One internal cost unit is one metre at the cheapest per-km rate.
+    cost_scale = 1000.0 / min(cost_per_km) if cost_per_km else 1000.0
+    longest_leg = int(matrix.distance_m.max()) if matrix.distance_m.size else 0
+    max_rate = max((v.cost_per_km for v in problem.vehicles), default=1.0)
+    route_bound = (longest_leg * (len(nodes) + 1) * max_rate / 1000.0
+                   + max((v.fixed_cost for v in problem.vehicles), default=0.0))
+    worst_plan = route_bound * len(problem.vehicles) * cost_scale
+    worst_plan += sum(t.penalty or 0.0 for t in tasks) * cost_scale
+    required_penalty = int(min(max(10 * worst_plan, 1e6), 2**52 / max(1, len(tasks))))
+    return _Model(problem, nodes, tasks, task_nodes,
+                  [depot_node_of_site[v.start_site_id] for v in problem.vehicles],
+                  [depot_node_of_site[v.end_site_id] for v in problem.vehicles],
+                  cost_scale, required_penalty)
+
+
+def _transit_matrices(model: _Model) -> tuple[np.ndarray, np.ndarray]:
+    """Node-to-node distance (m) and time (s): service of the node left plus driving."""
+    matrix = model.problem.matrix
+    rows = np.array([n.site_row for n in model.nodes], dtype=np.int64)
+    distance = matrix.distance_m[np.ix_(rows, rows)].astype(np.int64)
+    travel = matrix.duration_s[np.ix_(rows, rows)].astype(np.int64)
+    task_service = np.array([n.task_service_s for n in model.nodes], dtype=np.int64)
+    site_service = np.array([n.site_service_s for n in model.nodes], dtype=np.int64)
+    depot = np.array([n.is_depot for n in model.nodes])
+    # A new stop begins when the site changes, or when leaving the start / reaching the end.
+    boundary = (rows[:, None] != rows[None, :]) | depot[:, None] | depot[None, :]
+    duration = task_service[:, None] + np.where(boundary, site_service[:, None] + travel, 0)
+    np.fill_diagonal(duration, 0)
+    np.fill_diagonal(distance, 0)
+    return distance, duration
+
+
+def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
+                    routing: pywrapcp.RoutingModel) -> pywrapcp.RoutingDimension:
+    problem = model.problem
+    distance, duration = _transit_matrices(model)
+
+    # Arc costs: integer metres, scaled by each vehicle's rate relative to the cheapest.
+    evaluators: dict[float, int] = {}
+    for vehicle_index, vehicle in enumerate(problem.vehicles):
+        ratio = vehicle.cost_per_km * model.cost_scale / 1000.0
+        if ratio not in evaluators:
+            cost = np.rint(distance * ratio).astype(np.int64)
+            evaluators[ratio] = routing.RegisterTransitMatrix(cost.tolist())
+        routing.SetArcCostEvaluatorOfVehicle(evaluators[ratio], vehicle_index)
+        routing.SetFixedCostOfVehicle(int(round(vehicle.fixed_cost * model.cost_scale)),
+                                      vehicle_index)
+
+    # Time.
+    time_callback = routing.RegisterTransitMatrix(duration.tolist())
+    horizon = max(v.shift_end_s for v in problem.vehicles)
+    routing.AddDimension(time_callback, horizon, horizon, False, "time")
+    time_dimension = routing.GetDimensionOrDie("time")
+    for node_index, node in enumerate(model.nodes):
+        if node.is_depot:
+            continue
+        index = manager.NodeToIndex(node_index)
+        windows = problem.site(node.site).time_windows
+        if windows:
+            cumul = time_dimension.CumulVar(index)
+            cumul.SetRange(windows[0].start_s, min(windows[-1].end_s, horizon))
+            for before, after in zip(windows, windows[1:], strict=False):
+                cumul.RemoveInterval(before.end_s + 1, after.start_s - 1)
+    max_site_service = max((n.site_service_s for n in model.nodes), default=0)
+    node_visit_transits = [n.task_service_s for n in model.nodes]
+    solver = routing.solver()
+    for vehicle_index, vehicle in enumerate(problem.vehicles):
+        start = routing.Start(vehicle_index)
+        end = routing.End(vehicle_index)
+        time_dimension.CumulVar(start).SetRange(vehicle.shift_start_s, vehicle.shift_end_s)
+        time_dimension.CumulVar(end).SetRange(vehicle.shift_start_s, vehicle.shift_end_s)
+        if vehicle.max_working_s is not None:
+            time_dimension.SetSpanUpperBoundForVehicle(vehicle.max_working_s, vehicle_index)
+        if vehicle.lunch_break is not None:
+            lb = vehicle.lunch_break
+            # Leave room to move the break past the site service of the stop it follows.
+            latest = max(lb.earliest_start_s, lb.latest_start_s - max_site_service)
+            interval = solver.FixedDurationIntervalVar(
+                lb.earliest_start_s, latest, lb.duration_s, False,
+                f"break {vehicle.vehicle_id}")
+            time_dimension.SetBreakIntervalsOfVehicle([interval], vehicle_index,
+                                                      node_visit_transits)
+        if not os.environ.get("NOFIN"):
+            routing.AddVariableMaximizedByFinalizer(time_dimension.CumulVar(start))
+            routing.AddVariableMinimizedByFinalizer(time_dimension.CumulVar(end))
+
+    _add_capacity(model, manager, routing)
+
+    # Shipments: both ends on the same van, pickup first.
+    for task in model.tasks:
+        indices = [manager.NodeToIndex(n) for n in model.task_nodes[task.task_id]]
+        if task.kind is TaskKind.SHIPMENT:
+            pickup, delivery = indices
+            routing.AddPickupAndDelivery(pickup, delivery)
+            solver.Add(routing.VehicleVar(pickup) == routing.VehicleVar(delivery))
+            solver.Add(time_dimension.CumulVar(pickup) <= time_dimension.CumulVar(delivery))
+        if task.required and os.environ.get("NODISJ"):
+            continue
+        penalty = model.required_penalty if task.required else \
+            int(round((task.penalty or 0.0) * model.cost_scale))
+        if len(indices) == 2:
+            first = penalty // 2
+            routing.AddDisjunction([indices[0]], first)
+            routing.AddDisjunction([indices[1]], penalty - first)
+        else:
+            routing.AddDisjunction(indices, penalty)
+    return time_dimension
+
+
+def _add_capacity(model: _Model, manager: pywrapcp.RoutingIndexManager,
+                  routing: pywrapcp.RoutingModel) -> None:
+    """One dimension per capacity dimension; see docs/semantics.md for the load rules."""
+    problem = model.problem
+    solver = routing.solver()
+    for dim in problem.capacity_dimensions:
+        changes = [n.amount.get(dim, 0) for n in model.nodes]
+        if not any(changes):
+            continue
+        capacities = [int(v.capacity[dim]) for v in problem.vehicles]
+        has_hub_delivery = any(n.task is not None and n.task.kind is TaskKind.DELIVERY
+                               and n.amount.get(dim, 0) for n in model.nodes)
+        has_hub_pickup = any(n.task is not None and n.task.kind is TaskKind.PICKUP
+                             and n.amount.get(dim, 0) for n in model.nodes)
+        load_callback = routing.RegisterUnaryTransitVector(changes)
+        # Deliveries from the hub are on board from the start: the start load is free
+        # and forced to equal them by requiring the end load to be the hub pickups.
+        routing.AddDimensionWithVehicleCapacity(load_callback, 0, capacities,
+                                                not has_hub_delivery, f"load:{dim}")
+        load = routing.GetDimensionOrDie(f"load:{dim}")
+        if not has_hub_delivery:
+            continue
+        if not has_hub_pickup:
+            for vehicle_index in range(len(problem.vehicles)):
+                load.CumulVar(routing.End(vehicle_index)).SetValue(0)
+            continue
+        pickups = [n.amount.get(dim, 0) if n.task is not None
+                   and n.task.kind is TaskKind.PICKUP else 0 for n in model.nodes]
+        pickup_callback = routing.RegisterUnaryTransitVector(pickups)
+        routing.AddDimensionWithVehicleCapacity(pickup_callback, 0, capacities, True,
+                                                f"hub-pickups:{dim}")
+        picked = routing.GetDimensionOrDie(f"hub-pickups:{dim}")
+        for vehicle_index in range(len(problem.vehicles)):
+            end = routing.End(vehicle_index)
+            solver.Add(load.CumulVar(end) == picked.CumulVar(end))
+
+
+def _extract(model: _Model, manager: pywrapcp.RoutingIndexManager,
+             routing: pywrapcp.RoutingModel, time_dimension: pywrapcp.RoutingDimension,
+             assignment: pywrapcp.Assignment) -> tuple[list[Route], list[Task]]:
+    problem = model.problem
+    served: set[str] = set()
+    routes: list[Route] = []
+    breaks = assignment.IntervalVarContainer()
+    break_start_of: dict[str, int] = {}
+    for i in range(breaks.Size()):
+        element = breaks.Element(i)
+        if element.PerformedValue():
+            name = element.Var().Name()
+            break_start_of[name.removeprefix("break ")] = element.StartValue()
+    for vehicle_index, vehicle in enumerate(problem.vehicles):
+        index = routing.Start(vehicle_index)
+        sequence: list[tuple[int, int]] = []  # (node, service start)
+        while True:
+            node = manager.IndexToNode(index)
+            sequence.append((node, assignment.Value(time_dimension.CumulVar(index))))
+            if routing.IsEnd(index):
+                break
+            index = assignment.Value(routing.NextVar(index))
+        if len(sequence) <= 2:
+            continue
+        routes.append(_route_from_sequence(model, vehicle, sequence,
+                                           break_start_of.get(vehicle.vehicle_id)))
+        for node, _ in sequence[1:-1]:
+            task = model.nodes[node].task
+            assert task is not None
+            served.add(task.task_id)
+    dropped = [t for t in model.tasks if t.task_id not in served]
+    return routes, dropped
+
+
+def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[int, int]],
+                         break_start_s: int | None) -> Route:
+    problem = model.problem
+    nodes = model.nodes
+    dims = problem.capacity_dimensions
+    # Group consecutive task nodes at one site into one stop.
+    groups: list[list[tuple[int, int]]] = [[sequence[0]]]
+    for node, start in sequence[1:-1]:
+        last = groups[-1]
+        if len(groups) > 1 and nodes[last[-1][0]].site == nodes[node].site:
+            last.append((node, start))
+        else:
+            groups.append([(node, start)])
+    groups.append([sequence[-1]])
+
+    route_tasks = [nodes[n].task for g in groups[1:-1] for n, _ in g]
+    deliveries = [t for t in route_tasks if t is not None and t.kind is TaskKind.DELIVERY]
+    pickups = [t for t in route_tasks if t is not None and t.kind is TaskKind.PICKUP]
+    load = {d: 0 for d in dims}
+    for task in deliveries:
+        for d, v in task.amount.items():
+            load[d] += v
+
+    visits: list[Visit] = []
+    matrix = problem.matrix
+    lunch: RouteBreak | None = None
+    if (break_start_s is not None and vehicle.lunch_break is not None
+            and break_start_s + vehicle.lunch_break.duration_s <= sequence[0][1]):
+        lunch = RouteBreak(break_start_s, vehicle.lunch_break.duration_s)  # before leaving
+    distance_m = driving_s = service_total_s = waiting_total_s = 0
+    for position, group in enumerate(groups):
+        first_node, start_s = group[0]
+        site_id = nodes[first_node].site
+        site = problem.site(site_id)
+        if position == 0:
+            kind = VisitKind.START
+            departure_s = start_s + site.service_s
+            actions = tuple(Action(t.task_id, ActionKind.LOAD) for t in deliveries)
+            arrival_s = start_s
+            service_total_s += site.service_s
+        else:
+            previous = visits[-1]
+            travel_s = matrix.duration(previous.site_id, site_id)
+            distance_m += matrix.distance(previous.site_id, site_id)
+            driving_s += travel_s
+            arrival_s = previous.departure_s + travel_s
+            if (break_start_s is not None and lunch is None and vehicle.lunch_break is not None
+                    and break_start_s < start_s):
+                placed = max(break_start_s, previous.departure_s)
+                lunch = RouteBreak(placed, vehicle.lunch_break.duration_s)
+                arrival_s += vehicle.lunch_break.duration_s
+            if position == len(groups) - 1:
+                kind = VisitKind.END
+                start_s = max(start_s, arrival_s)
+                departure_s = start_s
+                actions = tuple(Action(t.task_id, ActionKind.UNLOAD) for t in pickups)
+                load = {d: 0 for d in dims}
+            else:
+                kind = VisitKind.STOP
+                last_node, last_start = group[-1]
+                departure_s = last_start + nodes[last_node].task_service_s + site.service_s
+                acts = []
+                for n, _ in group:
+                    task_node = nodes[n]
+                    assert task_node.task is not None and task_node.action is not None
+                    acts.append(Action(task_node.task.task_id, task_node.action))
+                    for d, v in task_node.amount.items():
+                        load[d] += v
+                actions = tuple(acts)
+                service_total_s += site.service_s + sum(nodes[n].task_service_s for n, _ in group)
+            waiting_total_s += start_s - arrival_s
+        visits.append(Visit(site_id=site_id, kind=kind, arrival_s=arrival_s, start_s=start_s,
+                            departure_s=departure_s, waiting_s=start_s - arrival_s,
+                            load_after=dict(load), actions=actions))
+    if lunch is None and break_start_s is not None and vehicle.lunch_break is not None:
+        # Taken before the first departure or after the return to the hub.
+        lunch = RouteBreak(break_start_s, vehicle.lunch_break.duration_s)
+    cost = distance_m / 1000.0 * vehicle.cost_per_km + vehicle.fixed_cost
+    return Route(vehicle_id=vehicle.vehicle_id, visits=tuple(visits), distance_m=distance_m,
+                 driving_s=driving_s, service_s=service_total_s, waiting_s=waiting_total_s,
+                 duration_s=visits[-1].arrival_s - visits[0].start_s, cost=cost,
+                 lunch_break=lunch)
+
+
+def _finish(problem: Problem, routes: list[Route], unassigned: list[Unassigned],
+            started: float, solver_info: dict[str, object], *,
+            no_solution: bool = False) -> Plan:
+    order = {t.task_id: i for i, t in enumerate(problem.tasks)}
+    unassigned.sort(key=lambda u: order[u.task_id])
+    required_missing = any(problem.task(u.task_id).required for u in unassigned)
+    cost = sum(r.cost for r in routes) + sum(
+        problem.task(u.task_id).penalty or 0.0 for u in unassigned)
+    if no_solution and problem.tasks:
+        status = PlanStatus.NO_SOLUTION
+    else:
+        status = PlanStatus.PARTIAL if required_missing else PlanStatus.COMPLETE
+    return Plan(status=status, routes=tuple(routes), unassigned=tuple(unassigned), cost=cost,
+                runtime_s=time.perf_counter() - started, problem_name=problem.name,
+                solver=solver_info)
