@@ -1,0 +1,40 @@
+# bookrun service image: uvicorn serving api.app:app on port 8000.
+#   docker build -t bookrun .
+#   docker run --rm -p 8000:8000 bookrun          # then: curl localhost:8000/health
+#   docker run --rm bookrun bookrun solve docs/examples/example_1.problem.json
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore
+
+WORKDIR /app
+
+# Dependency layer: only pyproject.toml, so editing the code does not reinstall OR-Tools.
+# The run-time dependencies are read from [project].dependencies (tomllib is stdlib).
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# The code. Editable, so docs/examples stays next to the packages (`bookrun example`).
+COPY . .
+RUN pip install --no-deps -e . \
+    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin bookrun \
+    && mkdir -p /data \
+    && chown bookrun:bookrun /data
+
+# The SQLite file (used once the store exists) goes to a writable folder; mount a volume
+# on /data to keep it, or set DATABASE_URL to a PostgreSQL URL.
+ENV DATABASE_URL=sqlite:////data/bookrun.db
+
+USER bookrun
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
+
+CMD ["uvicorn", "api.app:app", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,166 @@
+"""The import rules of DESIGN.md, checked on the source with `ast` (nothing is imported).
+
+routing/, drops/, scenarios/ and maps/ are pure; api/ is the only composition root.
+Each rule is one parametrised case; a failure names every offending file, line and import.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PURE_PACKAGES = ("routing", "drops", "scenarios", "maps")
+#: The one module allowed to import ortools.
+ORTOOLS_ADAPTER = "routing/ortools_solver.py"
+
+
+@dataclass(frozen=True)
+class Import:
+    """One imported module (absolute, dotted) and, for ``from m import n``, the names."""
+
+    path: str  # relative to the repository root
+    line: int
+    module: str
+    names: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        what = f"from {self.module} import {', '.join(self.names)}" if self.names else (
+            f"import {self.module}")
+        return f"{self.path}:{self.line}: {what}"
+
+
+def module_name(path: Path) -> str:
+    """``routing/io.py`` -> ``routing.io``; ``routing/__init__.py`` -> ``routing``."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_in(source: str, path: str, module: str, *,
+               is_package: bool = False) -> Iterator[Import]:
+    """Every import in ``source`` (of ``module``), relative ones made absolute, plus
+    ``importlib.import_module("...")`` and ``__import__("...")`` with a literal name."""
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source, filename=path)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield Import(path, node.lineno, alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            yield Import(path, node.lineno, base, tuple(a.name for a in node.names))
+        elif (isinstance(node, ast.Call) and _called_name(node.func) in {"import_module",
+                                                                         "__import__"}
+              and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)):
+            yield Import(path, node.lineno, node.args[0].value)
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def top_level(imp: Import) -> str:
+    return imp.module.partition(".")[0]
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def package_imports(package: str) -> list[Import]:
+    found: list[Import] = []
+    for file in python_files(package):
+        rel = file.relative_to(ROOT).as_posix()
+        found.extend(imports_in(file.read_text(encoding="utf-8"), rel, module_name(file),
+                                is_package=file.name == "__init__.py"))
+    return found
+
+
+@dataclass(frozen=True)
+class Rule:
+    package: str
+    forbidden: frozenset[str]
+
+    def __str__(self) -> str:
+        return f"{self.package}/ never imports {', '.join(sorted(self.forbidden))}"
+
+
+RULES = (
+    Rule("routing", frozenset({"api", "drops", "maps", "scenarios", "fastapi", "sqlalchemy",
+                               "folium", "pyvrp", "vroom"})),
+    Rule("drops", frozenset({"api", "routing", "maps", "fastapi", "sqlalchemy"})),
+    Rule("scenarios", frozenset({"api", "maps", "sqlalchemy", "fastapi"})),
+    Rule("maps", frozenset({"api", "sqlalchemy", "fastapi"})),
+)
+
+
+@pytest.mark.parametrize("package", PURE_PACKAGES)
+def test_package_exists(package: str) -> None:
+    # Guards the rules below against passing on an empty walk.
+    assert (ROOT / package / "__init__.py").is_file(), f"{package}/__init__.py is missing"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.package)
+def test_forbidden_imports(rule: Rule) -> None:
+    offending = [imp for imp in package_imports(rule.package) if top_level(imp) in rule.forbidden]
+
+    assert not offending, (f"{rule}, but:\n  " + "\n  ".join(map(str, offending))
+                           + "\n(see DESIGN.md, 'Layout'; api/ is the only composition root)")
+
+
+def test_maps_never_calls_solve() -> None:
+    offending: list[str] = []
+    for imp in package_imports("maps"):
+        if imp.module.startswith("routing.ortools_solver") or (
+                top_level(imp) == "routing" and "solve" in imp.names):
+            offending.append(str(imp))
+    for file in python_files("maps"):
+        rel = file.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"), filename=rel)):
+            if isinstance(node, ast.Call) and _called_name(node.func) == "solve":
+                offending.append(f"{rel}:{node.lineno}: calls solve(...)")
+
+    assert not offending, ("maps/ renders a Plan it is given and never calls solve, but:\n  "
+                           + "\n  ".join(offending))
+
+
+def test_only_the_adapter_imports_ortools() -> None:
+    offending = [imp for package in (*PURE_PACKAGES, "api") for imp in package_imports(package)
+                 if top_level(imp) == "ortools" and imp.path != ORTOOLS_ADAPTER]
+
+    assert not offending, (f"only {ORTOOLS_ADAPTER} may import ortools, but:\n  "
+                           + "\n  ".join(map(str, offending)))
+
+
+def test_the_adapter_does_import_ortools() -> None:
+    # If the adapter moved, the rule above would silently check nothing.
+    imports = package_imports("routing")
+    assert any(top_level(i) == "ortools" and i.path == ORTOOLS_ADAPTER for i in imports), (
+        f"{ORTOOLS_ADAPTER} no longer imports ortools: update ORTOOLS_ADAPTER here")
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("import fastapi.responses", "fastapi.responses"),
+    ("from sqlalchemy.orm import Session", "sqlalchemy.orm"),
+    ("from ..io import load_plan", "routing.io"),  # relative, from routing/sub/x.py
+    ("from . import io", "routing.sub"),
+    ("def f():\n    import folium\n", "folium"),  # imports inside functions count too
+    ("import importlib\nimportlib.import_module('maps.render')", "maps.render"),
+])
+def test_import_walker_finds(source: str, expected: str) -> None:
+    found = [i.module for i in imports_in(source, "routing/sub/x.py", "routing.sub.x")]
+
+    assert expected in found
