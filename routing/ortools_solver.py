@@ -7,8 +7,8 @@ one in docs/semantics.md, which `routing.verify` checks independently.
 
 from __future__ import annotations
 
+import itertools
 import logging
-import os
 import math
 import time
 from collections.abc import Sequence
@@ -31,11 +31,11 @@ from routing.result import (
     Visit,
     VisitKind,
 )
+from routing.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
 
 _FIRST_SOLUTION = {
-    "automatic": routing_enums_pb2.FirstSolutionStrategy.AUTOMATIC,
     "path_cheapest_arc": routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC,
     "parallel_cheapest_insertion":
         routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
@@ -60,28 +60,45 @@ _METAHEURISTIC = {
 
 @dataclass(frozen=True)
 class SolverOptions:
-    """How OR-Tools searches. The defaults are the ones measured in docs/benchmarks.md."""
+    """How OR-Tools searches. The defaults are the ones measured in docs/benchmarks.md.
 
-    first_solution: str = "parallel_cheapest_insertion"
+    The search runs in two phases. First OR-Tools builds a plan (``first_solution``,
+    ``"automatic"`` picks savings for problems without shipments and parallel cheapest
+    insertion otherwise) and improves it with its metaheuristic (guided local search)
+    for ``metaheuristic_share`` of the time. Then an iterated local search takes over:
+    each round removes a few strings of stops near a random stop (or, when vans have a
+    fixed cost, sometimes a whole short route), lets OR-Tools' local search repair the
+    plan, and keeps the result under a simulated-annealing rule.
+    """
+
+    first_solution: str = "automatic"
     metaheuristic: str = "guided_local_search"
     guided_local_search_lambda: float = 0.1
-    iterated_local_search: bool = False
-    ruin_avg_removed_visits: int = 10
-    ruin_max_sequence: int = 10
-    ruin_bypass_factor: float = 0.01
-    annealing_initial_temperature: float = 0.0  # 0: let OR-Tools choose
-    annealing_final_temperature: float = 0.0
+    metaheuristic_share: float = 0.5
+    ruin_average_removed: int = 10
+    ruin_max_string: int = 10
+    route_removal_probability: float = 0.2
+    initial_temperature: float = 1e-4  # relative to the plan's cost
+    final_temperature: float = 1e-6
+    iterations: int | None = None  # rounds of the iterated search; None: until the time limit
     log_search: bool = False
     extra_parameters: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.first_solution not in _FIRST_SOLUTION:
+        if self.first_solution != "automatic" and self.first_solution not in _FIRST_SOLUTION:
             msg = (f"solver options field 'first_solution': must be one of "
                    f"{sorted(_FIRST_SOLUTION)}, got {self.first_solution!r}")
             raise ValueError(msg)
         if self.metaheuristic not in _METAHEURISTIC:
             msg = (f"solver options field 'metaheuristic': must be one of "
                    f"{sorted(_METAHEURISTIC)}, got {self.metaheuristic!r}")
+            raise ValueError(msg)
+        if not 0.0 <= self.metaheuristic_share <= 1.0:
+            msg = (f"solver options field 'metaheuristic_share': must be within [0, 1], "
+                   f"got {self.metaheuristic_share!r}")
+            raise ValueError(msg)
+        if self.iterations is not None and self.iterations < 0:
+            msg = f"solver options field 'iterations': must be >= 0, got {self.iterations!r}"
             raise ValueError(msg)
 
 
@@ -172,13 +189,19 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     routing = pywrapcp.RoutingModel(manager)
     time_dimension = _add_dimensions(model, manager, routing)
 
+    deadline = started + time_limit_s
+    has_shipments = any(t.kind is TaskKind.SHIPMENT for t in solvable)
+    first_solution = options.first_solution
+    if first_solution == "automatic":
+        first_solution = "parallel_cheapest_insertion" if has_shipments else "savings"
+    run_iterated = options.iterations != 0 and (
+        solution_limit is None or options.iterations is not None)
+    share = options.metaheuristic_share if run_iterated else 1.0
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = _FIRST_SOLUTION[options.first_solution]
+    params.first_solution_strategy = _FIRST_SOLUTION[first_solution]
     params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
     params.guided_local_search_lambda_coefficient = options.guided_local_search_lambda
-    if options.iterated_local_search:
-        _configure_ruin_and_recreate(params, options)
-    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * share * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
     params.log_search = options.log_search
@@ -186,20 +209,23 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         _set_parameter(params, key, value)
 
     assignment = routing.SolveWithParameters(params)
-    solver_info = {
+    solver_info: dict[str, object] = {
         "engine": "ortools",
-        "first_solution": options.first_solution,
+        "first_solution": first_solution,
         "metaheuristic": options.metaheuristic,
         "seed": seed,
         "time_limit_s": time_limit_s,
         "solution_limit": solution_limit,
-        "status": int(routing.status()),
     }
     if assignment is None:
         unassigned.extend(Unassigned(t.task_id, UnassignedReason.NO_ROOM_IN_PLAN,
                                      "the solver found no plan within its time limit")
                           for t in solvable)
         return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
+    if run_iterated:
+        assignment, rounds = _iterated_local_search(
+            model, manager, routing, assignment, options, seed=seed, deadline=deadline)
+        solver_info["iterated_rounds"] = rounds
 
     routes, dropped = _extract(model, manager, routing, time_dimension, assignment)
     for task in dropped:
@@ -214,32 +240,98 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     return _finish(problem, routes, unassigned, started, solver_info)
 
 
+def _iterated_local_search(model: _Model, manager: pywrapcp.RoutingIndexManager,
+                           routing: pywrapcp.RoutingModel, assignment: pywrapcp.Assignment,
+                           options: SolverOptions, *, seed: int,
+                           deadline: float) -> tuple[pywrapcp.Assignment, int]:
+    """Ruin and repair rounds until the deadline (or ``options.iterations`` rounds)."""
+    rng = np.random.default_rng(seed)
+    vehicles = len(model.problem.vehicles)
+    task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
+    if not task_nodes:
+        return assignment, 0
+    group_of: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
+    for group, nodes in enumerate(model.task_nodes.values()):
+        members[group] = nodes
+        for node in nodes:
+            group_of[node] = group
+    rows = np.array([model.nodes[n].site_row for n in task_nodes])
+    distance = model.problem.matrix.distance_m[np.ix_(rows, rows)]
+    order = np.argsort(distance + distance.T, axis=1, kind="stable")
+    neighbours = {task_nodes[i]: [task_nodes[j] for j in order[i] if j != i]
+                  for i in range(len(task_nodes))}
+    use_route_removal = any(v.fixed_cost > 0 for v in model.problem.vehicles)
+
+    repair = pywrapcp.DefaultRoutingSearchParameters()
+    repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
+
+    def routes_of(solution: pywrapcp.Assignment) -> list[list[int]]:
+        routes = []
+        for vehicle in range(vehicles):
+            index = solution.Value(routing.NextVar(routing.Start(vehicle)))
+            route = []
+            while not routing.IsEnd(index):
+                route.append(manager.IndexToNode(index))
+                index = solution.Value(routing.NextVar(index))
+            routes.append(route)
+        return routes
+
+    best = current = assignment
+    best_cost = current_cost = assignment.ObjectiveValue()
+    current_routes = routes_of(assignment)
+    started = time.perf_counter()
+    budget = max(deadline - started, 1e-9)
+    rounds = failed = 0
+    while True:
+        now = time.perf_counter()
+        if options.iterations is not None:
+            if rounds >= options.iterations or now >= deadline:
+                break
+            progress = rounds / max(1, options.iterations)
+        else:
+            if now >= deadline - 0.01:
+                break
+            progress = (now - started) / budget
+        rounds += 1
+        if use_route_removal and rng.random() < options.route_removal_probability:
+            removed = route_removal(current_routes, group_of, members, rng)
+        else:
+            removed = string_removal(current_routes, neighbours, group_of, members, rng,
+                                     average_removed=options.ruin_average_removed,
+                                     max_string=options.ruin_max_string)
+        ruined = [[n for n in route if n not in removed] for route in current_routes]
+        start = routing.solver().Assignment()
+        start.Add([routing.NextVar(i) for i in range(routing.Size())])
+        if not routing.RoutesToAssignment(ruined, True, True, start):
+            failed += 1
+            continue
+        remaining_ms = int((deadline - time.perf_counter()) * 1000)
+        if remaining_ms <= 0 and options.iterations is None:
+            break
+        repair.time_limit.FromMilliseconds(max(1, remaining_ms))
+        candidate = routing.SolveFromAssignmentWithParameters(start, repair)
+        if candidate is None:
+            continue
+        cost = candidate.ObjectiveValue()
+        temperature = options.initial_temperature * (
+            options.final_temperature / options.initial_temperature) ** progress
+        threshold = current_cost * temperature * -math.log(max(rng.random(), 1e-300))
+        if cost < current_cost + threshold:
+            current, current_cost = candidate, cost
+            current_routes = routes_of(candidate)
+            if cost < best_cost:
+                best, best_cost = candidate, cost
+    del current
+    logger.debug("iterated local search: %d rounds, %d ruins not repairable", rounds, failed)
+    return best, rounds
+
+
 def _ordered_tasks(tasks: Sequence[Task], seed: int) -> list[Task]:
     if seed == 0:
         return list(tasks)
     order = np.random.default_rng(seed).permutation(len(tasks))
     return [tasks[i] for i in order]
-
-
-def _configure_ruin_and_recreate(params: object, options: SolverOptions) -> None:
-    """Iterated local search: SISR ruin (string removals), cheapest-insertion recreate,
-    simulated-annealing acceptance of the perturbed solution."""
-    params.use_iterated_local_search = True  # type: ignore[attr-defined]
-    ils = params.iterated_local_search_parameters  # type: ignore[attr-defined]
-    rr = ils.ruin_recreate_parameters
-    del rr.ruin_strategies[:]
-    sisr = rr.ruin_strategies.add().sisr
-    sisr.max_removed_sequence_size = options.ruin_max_sequence
-    sisr.avg_num_removed_visits = options.ruin_avg_removed_visits
-    sisr.bypass_factor = options.ruin_bypass_factor
-    annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
-    if options.annealing_initial_temperature > 0:
-        annealing.automatic_temperatures = False
-        annealing.initial_temperature = options.annealing_initial_temperature
-        annealing.final_temperature = options.annealing_final_temperature or \
-            options.annealing_initial_temperature / 1000
-    else:
-        annealing.automatic_temperatures = True
 
 
 def _set_parameter(params: object, dotted_key: str, value: object) -> None:
@@ -329,7 +421,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
             cost = np.rint(distance * ratio).astype(np.int64)
             evaluators[ratio] = routing.RegisterTransitMatrix(cost.tolist())
         routing.SetArcCostEvaluatorOfVehicle(evaluators[ratio], vehicle_index)
-        routing.SetFixedCostOfVehicle(int(round(vehicle.fixed_cost * model.cost_scale)),
+        routing.SetFixedCostOfVehicle(round(vehicle.fixed_cost * model.cost_scale),
                                       vehicle_index)
 
     # Time.
@@ -345,7 +437,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
         if windows:
             cumul = time_dimension.CumulVar(index)
             cumul.SetRange(windows[0].start_s, min(windows[-1].end_s, horizon))
-            for before, after in zip(windows, windows[1:], strict=False):
+            for before, after in itertools.pairwise(windows):
                 cumul.RemoveInterval(before.end_s + 1, after.start_s - 1)
     max_site_service = max((n.site_service_s for n in model.nodes), default=0)
     node_visit_transits = [n.task_service_s for n in model.nodes]
@@ -366,9 +458,8 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
                 f"break {vehicle.vehicle_id}")
             time_dimension.SetBreakIntervalsOfVehicle([interval], vehicle_index,
                                                       node_visit_transits)
-        if not os.environ.get("NOFIN"):
-            routing.AddVariableMaximizedByFinalizer(time_dimension.CumulVar(start))
-            routing.AddVariableMinimizedByFinalizer(time_dimension.CumulVar(end))
+        routing.AddVariableMaximizedByFinalizer(time_dimension.CumulVar(start))
+        routing.AddVariableMinimizedByFinalizer(time_dimension.CumulVar(end))
 
     _add_capacity(model, manager, routing)
 
@@ -380,10 +471,8 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
             routing.AddPickupAndDelivery(pickup, delivery)
             solver.Add(routing.VehicleVar(pickup) == routing.VehicleVar(delivery))
             solver.Add(time_dimension.CumulVar(pickup) <= time_dimension.CumulVar(delivery))
-        if task.required and os.environ.get("NODISJ"):
-            continue
         penalty = model.required_penalty if task.required else \
-            int(round((task.penalty or 0.0) * model.cost_scale))
+            round((task.penalty or 0.0) * model.cost_scale)
         if len(indices) == 2:
             first = penalty // 2
             routing.AddDisjunction([indices[0]], first)
