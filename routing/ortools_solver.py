@@ -11,7 +11,7 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +75,9 @@ class SolverOptions:
     metaheuristic: str = "guided_local_search"
     guided_local_search_lambda: float = 0.1
     metaheuristic_share: float = 0.5
+    fleet_metaheuristic_share: float = 0.2  # when vans have a fixed cost
+    fleet_share: float = 0.7  # the fleet is minimised until this share of the time
+    spare_vehicles: int = 2  # unused vans the iterated search may still open
     ruin_average_removed: int = 10
     ruin_max_string: int = 10
     route_removal_probability: float = 0.2
@@ -126,6 +129,86 @@ class _Model:
     vehicle_end_nodes: list[int]
     cost_scale: float  # internal integer cost per unit of problem cost
     required_penalty: int
+    longest_leg_cost: float
+    largest_fixed_cost: float
+
+    def neighbours(self) -> dict[int, list[int]]:
+        """For each task node, the other task nodes from nearest to farthest."""
+        cached: dict[int, list[int]] | None = getattr(self, "_neighbours", None)
+        if cached is None:
+            task_nodes = [n for n, node in enumerate(self.nodes) if not node.is_depot]
+            rows = np.array([self.nodes[n].site_row for n in task_nodes], dtype=np.int64)
+            distance = self.problem.matrix.distance_m[np.ix_(rows, rows)]
+            order = np.argsort(distance + distance.T, axis=1, kind="stable")
+            cached = {task_nodes[i]: [task_nodes[j] for j in order[i] if j != i]
+                      for i in range(len(task_nodes))}
+            self._neighbours = cached
+        return cached
+
+
+@dataclass
+class _Search:
+    """One OR-Tools routing model over some of the problem's vehicles."""
+
+    model: _Model
+    vehicles: list[Vehicle]
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time_dimension: pywrapcp.RoutingDimension
+    searched: bool = False
+
+    def solve_from(self, start: pywrapcp.Assignment,
+                   params: object) -> pywrapcp.Assignment | None:
+        self.searched = True
+        return self.routing.SolveFromAssignmentWithParameters(start, params)
+
+    def routes_of(self, solution: pywrapcp.Assignment) -> list[list[int]]:
+        """Each vehicle's task nodes in visiting order."""
+        routes = []
+        for vehicle in range(len(self.vehicles)):
+            index = solution.Value(self.routing.NextVar(self.routing.Start(vehicle)))
+            route = []
+            while not self.routing.IsEnd(index):
+                route.append(self.manager.IndexToNode(index))
+                index = solution.Value(self.routing.NextVar(index))
+            routes.append(route)
+        return routes
+
+    def assignment_from(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
+        """A starting assignment from routes of task nodes; absent nodes unperformed."""
+        # OR-Tools reads routes by propagation only before the model's first search
+        # (afterwards that search's expired limit makes the read fail); after it, the
+        # routes are written into an assignment that the next search restores.
+        if not self.searched:
+            return self.routing.ReadAssignmentFromRoutes(routes, True)
+        start = self.routing.solver().Assignment()
+        start.Add([self.routing.NextVar(i) for i in range(self.routing.Size())])
+        if not self.routing.RoutesToAssignment(routes, True, True, start):
+            return None
+        return start
+
+    def serves_every_required_task(self, solution: pywrapcp.Assignment) -> bool:
+        return self.unperformed_required(solution) == 0
+
+    def unperformed_required(self, solution: pywrapcp.Assignment) -> int:
+        served = {n for route in self.routes_of(solution) for n in route}
+        return sum(1 for n, node in enumerate(self.model.nodes)
+                   if node.task is not None and node.task.required and n not in served)
+
+
+def _open_search(model: _Model, vehicle_indices: list[int], required_penalty: int, *,
+                 close: bool = False) -> _Search:
+    """Build the OR-Tools model; ``close`` it when starting from given routes."""
+    vehicles = [model.problem.vehicles[i] for i in vehicle_indices]
+    manager = pywrapcp.RoutingIndexManager(
+        len(model.nodes), len(vehicles),
+        [model.vehicle_start_nodes[i] for i in vehicle_indices],
+        [model.vehicle_end_nodes[i] for i in vehicle_indices])
+    routing = pywrapcp.RoutingModel(manager)
+    time_dimension = _add_dimensions(model, manager, routing, vehicles, required_penalty)
+    if close:
+        routing.CloseModelWithParameters(pywrapcp.DefaultRoutingSearchParameters())
+    return _Search(model, vehicles, manager, routing, time_dimension)
 
 
 def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
@@ -184,10 +267,8 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         return _finish(problem, [], unassigned, started, {"engine": "ortools"})
 
     model = _build_model(problem, solvable)
-    manager = pywrapcp.RoutingIndexManager(len(model.nodes), len(problem.vehicles),
-                                           model.vehicle_start_nodes, model.vehicle_end_nodes)
-    routing = pywrapcp.RoutingModel(manager)
-    time_dimension = _add_dimensions(model, manager, routing)
+    all_vehicles = list(range(len(problem.vehicles)))
+    search = _open_search(model, all_vehicles, model.required_penalty)
 
     deadline = started + time_limit_s
     has_shipments = any(t.kind is TaskKind.SHIPMENT for t in solvable)
@@ -196,7 +277,12 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         first_solution = "parallel_cheapest_insertion" if has_shipments else "savings"
     run_iterated = options.iterations != 0 and (
         solution_limit is None or options.iterations is not None)
-    share = options.metaheuristic_share if run_iterated else 1.0
+    minimise_fleet = run_iterated and options.iterations is None and any(
+        v.fixed_cost > 0 for v in problem.vehicles) and len(problem.vehicles) > 1
+    share = 1.0
+    if run_iterated:
+        share = options.fleet_metaheuristic_share if minimise_fleet \
+            else options.metaheuristic_share
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST_SOLUTION[first_solution]
     params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
@@ -208,7 +294,8 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     for key, value in options.extra_parameters.items():
         _set_parameter(params, key, value)
 
-    assignment = routing.SolveWithParameters(params)
+    search.searched = True
+    assignment = search.routing.SolveWithParameters(params)
     solver_info: dict[str, object] = {
         "engine": "ortools",
         "first_solution": first_solution,
@@ -222,12 +309,34 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                                      "the solver found no plan within its time limit")
                           for t in solvable)
         return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
+    if minimise_fleet:
+        fleet_deadline = started + time_limit_s * options.fleet_share
+        search, assignment = _minimise_fleet(search, assignment, all_vehicles, options,
+                                             seed=seed, deadline=fleet_deadline)
+        solver_info["vehicles_available"] = len(search.vehicles)
     if run_iterated:
-        assignment, rounds = _iterated_local_search(
-            model, manager, routing, assignment, options, seed=seed, deadline=deadline)
+        # A model closed for plain descent repairs several times faster than the one
+        # the metaheuristic ran on.
+        current_indices = [problem.vehicles.index(v) for v in search.vehicles]
+        current_routes = search.routes_of(assignment)
+        used = [k for k, route in enumerate(current_routes) if route]
+        spare = [k for k, route in enumerate(current_routes) if not route][:options.spare_vehicles]
+        keep = sorted(used + spare)
+        fresh = _open_search(model, [current_indices[k] for k in keep],
+                             model.required_penalty, close=True)
+        start = fresh.assignment_from([current_routes[k] for k in keep])
+        repair = pywrapcp.DefaultRoutingSearchParameters()
+        repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
+        repair.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+        restarted = None if start is None else \
+            fresh.solve_from(start, repair)
+        if restarted is not None and restarted.ObjectiveValue() <= assignment.ObjectiveValue():
+            search, assignment = fresh, restarted
+        assignment, rounds = _iterated_local_search(search, assignment, options, seed=seed,
+                                                    deadline=deadline)
         solver_info["iterated_rounds"] = rounds
 
-    routes, dropped = _extract(model, manager, routing, time_dimension, assignment)
+    routes, dropped = _extract(search, assignment)
     for task in dropped:
         if task.required:
             unassigned.append(Unassigned(
@@ -240,13 +349,72 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     return _finish(problem, routes, unassigned, started, solver_info)
 
 
-def _iterated_local_search(model: _Model, manager: pywrapcp.RoutingIndexManager,
-                           routing: pywrapcp.RoutingModel, assignment: pywrapcp.Assignment,
-                           options: SolverOptions, *, seed: int,
-                           deadline: float) -> tuple[pywrapcp.Assignment, int]:
-    """Ruin and repair rounds until the deadline (or ``options.iterations`` rounds)."""
+def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
+                    vehicle_indices: list[int], options: SolverOptions, *, seed: int,
+                    deadline: float) -> tuple[_Search, pywrapcp.Assignment]:
+    """Try the day with one van fewer, again and again, while it lowers the cost.
+
+    Each try removes the smallest route and searches a model without that van in
+    which a required task may stay out at a moderate price, until every task is back
+    in (success: that fleet becomes the plan's) or the deadline passes.
+    """
+    model = search.model
+    best_search, best = search, assignment
+    best_indices = list(vehicle_indices)
+    # Above a van's fixed cost, or emptying a route would pay; below the hard price.
+    soft_penalty = max(1, int(model.longest_leg_cost * 3 + model.largest_fixed_cost))
+    tries = 0
+    while time.perf_counter() < deadline:
+        routes = best_search.routes_of(best)
+        used = [(index, route) for index, route in zip(best_indices, routes, strict=True)
+                if route]
+        if len(used) <= 1:
+            break
+        smallest = min(range(len(used)), key=lambda k: len(used[k][1]))
+        kept = [pair for k, pair in enumerate(used) if k != smallest]
+        indices = [index for index, _ in kept]
+        tries += 1
+        soft = _open_search(model, indices, soft_penalty, close=True)
+        start = soft.assignment_from([route for _, route in kept])
+        if start is None:
+            break
+        repair = pywrapcp.DefaultRoutingSearchParameters()
+        repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
+        repair.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+        first = soft.solve_from(start, repair)
+        if first is None:
+            break
+        candidate = first
+        if soft.unperformed_required(first):
+            candidate, _ = _iterated_local_search(
+                soft, first, options, seed=seed + tries, deadline=deadline,
+                stop_when=soft.serves_every_required_task)
+        if soft.unperformed_required(candidate):
+            break
+        hard = _open_search(model, indices, model.required_penalty, close=True)
+        hard_start = hard.assignment_from(soft.routes_of(candidate))
+        if hard_start is None:
+            break
+        repair.time_limit.FromMilliseconds(
+            max(1, int((deadline - time.perf_counter()) * 1000)))
+        solution = hard.solve_from(hard_start, repair)
+        if solution is None or solution.ObjectiveValue() >= best.ObjectiveValue():
+            break
+        best_search, best, best_indices = hard, solution, indices
+    logger.debug("fleet minimisation: %d tries, %d vehicles left", tries, len(best_indices))
+    return best_search, best
+
+
+def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
+                           options: SolverOptions, *, seed: int, deadline: float,
+                           stop_when: Callable[[pywrapcp.Assignment], bool] | None = None,
+                           ) -> tuple[pywrapcp.Assignment, int]:
+    """Ruin and repair rounds until the deadline (or ``options.iterations`` rounds).
+
+    With ``stop_when``, returns as soon as a new best solution satisfies it.
+    """
+    model = search.model
     rng = np.random.default_rng(seed)
-    vehicles = len(model.problem.vehicles)
     task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
     if not task_nodes:
         return assignment, 0
@@ -256,30 +424,15 @@ def _iterated_local_search(model: _Model, manager: pywrapcp.RoutingIndexManager,
         members[group] = nodes
         for node in nodes:
             group_of[node] = group
-    rows = np.array([model.nodes[n].site_row for n in task_nodes])
-    distance = model.problem.matrix.distance_m[np.ix_(rows, rows)]
-    order = np.argsort(distance + distance.T, axis=1, kind="stable")
-    neighbours = {task_nodes[i]: [task_nodes[j] for j in order[i] if j != i]
-                  for i in range(len(task_nodes))}
-    use_route_removal = any(v.fixed_cost > 0 for v in model.problem.vehicles)
+    neighbours = model.neighbours()
+    use_route_removal = any(v.fixed_cost > 0 for v in search.vehicles)
 
     repair = pywrapcp.DefaultRoutingSearchParameters()
     repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
 
-    def routes_of(solution: pywrapcp.Assignment) -> list[list[int]]:
-        routes = []
-        for vehicle in range(vehicles):
-            index = solution.Value(routing.NextVar(routing.Start(vehicle)))
-            route = []
-            while not routing.IsEnd(index):
-                route.append(manager.IndexToNode(index))
-                index = solution.Value(routing.NextVar(index))
-            routes.append(route)
-        return routes
-
-    best = current = assignment
+    best = assignment
     best_cost = current_cost = assignment.ObjectiveValue()
-    current_routes = routes_of(assignment)
+    current_routes = search.routes_of(assignment)
     started = time.perf_counter()
     budget = max(deadline - started, 1e-9)
     rounds = failed = 0
@@ -300,17 +453,16 @@ def _iterated_local_search(model: _Model, manager: pywrapcp.RoutingIndexManager,
             removed = string_removal(current_routes, neighbours, group_of, members, rng,
                                      average_removed=options.ruin_average_removed,
                                      max_string=options.ruin_max_string)
-        ruined = [[n for n in route if n not in removed] for route in current_routes]
-        start = routing.solver().Assignment()
-        start.Add([routing.NextVar(i) for i in range(routing.Size())])
-        if not routing.RoutesToAssignment(ruined, True, True, start):
+        start = search.assignment_from(
+            [[n for n in route if n not in removed] for route in current_routes])
+        if start is None:
             failed += 1
             continue
         remaining_ms = int((deadline - time.perf_counter()) * 1000)
         if remaining_ms <= 0 and options.iterations is None:
             break
         repair.time_limit.FromMilliseconds(max(1, remaining_ms))
-        candidate = routing.SolveFromAssignmentWithParameters(start, repair)
+        candidate = search.solve_from(start, repair)
         if candidate is None:
             continue
         cost = candidate.ObjectiveValue()
@@ -318,11 +470,12 @@ def _iterated_local_search(model: _Model, manager: pywrapcp.RoutingIndexManager,
             options.final_temperature / options.initial_temperature) ** progress
         threshold = current_cost * temperature * -math.log(max(rng.random(), 1e-300))
         if cost < current_cost + threshold:
-            current, current_cost = candidate, cost
-            current_routes = routes_of(candidate)
+            current_cost = cost
+            current_routes = search.routes_of(candidate)
             if cost < best_cost:
                 best, best_cost = candidate, cost
-    del current
+                if stop_when is not None and stop_when(best):
+                    break
     logger.debug("iterated local search: %d rounds, %d ruins not repairable", rounds, failed)
     return best, rounds
 
@@ -380,15 +533,20 @@ def _build_model(problem: Problem, tasks: list[Task]) -> _Model:
     cost_scale = 1000.0 / min(cost_per_km) if cost_per_km else 1000.0
     longest_leg = int(matrix.distance_m.max()) if matrix.distance_m.size else 0
     max_rate = max((v.cost_per_km for v in problem.vehicles), default=1.0)
-    route_bound = (longest_leg * (len(nodes) + 1) * max_rate / 1000.0
-                   + max((v.fixed_cost for v in problem.vehicles), default=0.0))
-    worst_plan = route_bound * len(problem.vehicles) * cost_scale
-    worst_plan += sum(t.penalty or 0.0 for t in tasks) * cost_scale
-    required_penalty = int(min(max(10 * worst_plan, 1e6), 2**52 / max(1, len(tasks))))
+    # Serving a task costs at most a detour to each of its sites and, if it needs a van
+    # of its own, that van's fixed cost; a required task is priced far above that, so
+    # the search never trades one for distance, yet not so high that the local
+    # search's cost filters lose their grip (an astronomical price slows it tenfold).
+    longest_leg_cost = longest_leg * max_rate / 1000.0 * cost_scale
+    largest_fixed = max((v.fixed_cost for v in problem.vehicles), default=0.0) * cost_scale
+    largest_penalty = max((t.penalty or 0.0 for t in tasks), default=0.0) * cost_scale
+    required_penalty = int(min(
+        100 * (4 * longest_leg_cost + largest_fixed + largest_penalty) + 1000,
+        2**52 / max(1, len(tasks))))
     return _Model(problem, nodes, tasks, task_nodes,
                   [depot_node_of_site[v.start_site_id] for v in problem.vehicles],
                   [depot_node_of_site[v.end_site_id] for v in problem.vehicles],
-                  cost_scale, required_penalty)
+                  cost_scale, required_penalty, longest_leg_cost, largest_fixed)
 
 
 def _transit_matrices(model: _Model) -> tuple[np.ndarray, np.ndarray]:
@@ -409,13 +567,14 @@ def _transit_matrices(model: _Model) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
-                    routing: pywrapcp.RoutingModel) -> pywrapcp.RoutingDimension:
+                    routing: pywrapcp.RoutingModel, vehicles: list[Vehicle],
+                    required_penalty: int) -> pywrapcp.RoutingDimension:
     problem = model.problem
     distance, duration = _transit_matrices(model)
 
     # Arc costs: integer metres, scaled by each vehicle's rate relative to the cheapest.
     evaluators: dict[float, int] = {}
-    for vehicle_index, vehicle in enumerate(problem.vehicles):
+    for vehicle_index, vehicle in enumerate(vehicles):
         ratio = vehicle.cost_per_km * model.cost_scale / 1000.0
         if ratio not in evaluators:
             cost = np.rint(distance * ratio).astype(np.int64)
@@ -426,7 +585,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
 
     # Time.
     time_callback = routing.RegisterTransitMatrix(duration.tolist())
-    horizon = max(v.shift_end_s for v in problem.vehicles)
+    horizon = max(v.shift_end_s for v in vehicles)
     routing.AddDimension(time_callback, horizon, horizon, False, "time")
     time_dimension = routing.GetDimensionOrDie("time")
     for node_index, node in enumerate(model.nodes):
@@ -442,7 +601,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
     max_site_service = max((n.site_service_s for n in model.nodes), default=0)
     node_visit_transits = [n.task_service_s for n in model.nodes]
     solver = routing.solver()
-    for vehicle_index, vehicle in enumerate(problem.vehicles):
+    for vehicle_index, vehicle in enumerate(vehicles):
         start = routing.Start(vehicle_index)
         end = routing.End(vehicle_index)
         time_dimension.CumulVar(start).SetRange(vehicle.shift_start_s, vehicle.shift_end_s)
@@ -461,7 +620,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
         routing.AddVariableMaximizedByFinalizer(time_dimension.CumulVar(start))
         routing.AddVariableMinimizedByFinalizer(time_dimension.CumulVar(end))
 
-    _add_capacity(model, manager, routing)
+    _add_capacity(model, manager, routing, vehicles)
 
     # Shipments: both ends on the same van, pickup first.
     for task in model.tasks:
@@ -471,7 +630,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
             routing.AddPickupAndDelivery(pickup, delivery)
             solver.Add(routing.VehicleVar(pickup) == routing.VehicleVar(delivery))
             solver.Add(time_dimension.CumulVar(pickup) <= time_dimension.CumulVar(delivery))
-        penalty = model.required_penalty if task.required else \
+        penalty = required_penalty if task.required else \
             round((task.penalty or 0.0) * model.cost_scale)
         if len(indices) == 2:
             first = penalty // 2
@@ -479,11 +638,17 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
             routing.AddDisjunction([indices[1]], penalty - first)
         else:
             routing.AddDisjunction(indices, penalty)
+    # Depots of vehicles left out of this search are not places to visit.
+    in_use = {manager.IndexToNode(routing.Start(v)) for v in range(len(vehicles))} | {
+        manager.IndexToNode(routing.End(v)) for v in range(len(vehicles))}
+    for node_index, node in enumerate(model.nodes):
+        if node.is_depot and node_index not in in_use:
+            routing.AddDisjunction([manager.NodeToIndex(node_index)], 0)
     return time_dimension
 
 
 def _add_capacity(model: _Model, manager: pywrapcp.RoutingIndexManager,
-                  routing: pywrapcp.RoutingModel) -> None:
+                  routing: pywrapcp.RoutingModel, vehicles: list[Vehicle]) -> None:
     """One dimension per capacity dimension; see docs/semantics.md for the load rules."""
     problem = model.problem
     solver = routing.solver()
@@ -491,7 +656,7 @@ def _add_capacity(model: _Model, manager: pywrapcp.RoutingIndexManager,
         changes = [n.amount.get(dim, 0) for n in model.nodes]
         if not any(changes):
             continue
-        capacities = [int(v.capacity[dim]) for v in problem.vehicles]
+        capacities = [int(v.capacity[dim]) for v in vehicles]
         has_hub_delivery = any(n.task is not None and n.task.kind is TaskKind.DELIVERY
                                and n.amount.get(dim, 0) for n in model.nodes)
         has_hub_pickup = any(n.task is not None and n.task.kind is TaskKind.PICKUP
@@ -505,7 +670,7 @@ def _add_capacity(model: _Model, manager: pywrapcp.RoutingIndexManager,
         if not has_hub_delivery:
             continue
         if not has_hub_pickup:
-            for vehicle_index in range(len(problem.vehicles)):
+            for vehicle_index in range(len(vehicles)):
                 load.CumulVar(routing.End(vehicle_index)).SetValue(0)
             continue
         pickups = [n.amount.get(dim, 0) if n.task is not None
@@ -514,15 +679,15 @@ def _add_capacity(model: _Model, manager: pywrapcp.RoutingIndexManager,
         routing.AddDimensionWithVehicleCapacity(pickup_callback, 0, capacities, True,
                                                 f"hub-pickups:{dim}")
         picked = routing.GetDimensionOrDie(f"hub-pickups:{dim}")
-        for vehicle_index in range(len(problem.vehicles)):
+        for vehicle_index in range(len(vehicles)):
             end = routing.End(vehicle_index)
             solver.Add(load.CumulVar(end) == picked.CumulVar(end))
 
 
-def _extract(model: _Model, manager: pywrapcp.RoutingIndexManager,
-             routing: pywrapcp.RoutingModel, time_dimension: pywrapcp.RoutingDimension,
-             assignment: pywrapcp.Assignment) -> tuple[list[Route], list[Task]]:
-    problem = model.problem
+def _extract(search: _Search, assignment: pywrapcp.Assignment
+             ) -> tuple[list[Route], list[Task]]:
+    model, manager, routing = search.model, search.manager, search.routing
+    time_dimension = search.time_dimension
     served: set[str] = set()
     routes: list[Route] = []
     breaks = assignment.IntervalVarContainer()
@@ -532,7 +697,7 @@ def _extract(model: _Model, manager: pywrapcp.RoutingIndexManager,
         if element.PerformedValue():
             name = element.Var().Name()
             break_start_of[name.removeprefix("break ")] = element.StartValue()
-    for vehicle_index, vehicle in enumerate(problem.vehicles):
+    for vehicle_index, vehicle in enumerate(search.vehicles):
         index = routing.Start(vehicle_index)
         sequence: list[tuple[int, int]] = []  # (node, service start)
         while True:
@@ -599,15 +764,19 @@ def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[i
             distance_m += matrix.distance(previous.site_id, site_id)
             driving_s += travel_s
             arrival_s = previous.departure_s + travel_s
+            is_end = position == len(groups) - 1
+            # The break falls on this leg if OR-Tools starts it before this stop's
+            # service (for the end: before the van would be back). It is moved, if
+            # need be, past the site service of the stop it follows.
+            leg_ends_s = arrival_s if is_end else start_s
             if (break_start_s is not None and lunch is None and vehicle.lunch_break is not None
-                    and break_start_s < start_s):
+                    and break_start_s < leg_ends_s):
                 placed = max(break_start_s, previous.departure_s)
                 lunch = RouteBreak(placed, vehicle.lunch_break.duration_s)
                 arrival_s += vehicle.lunch_break.duration_s
-            if position == len(groups) - 1:
+            if is_end:
                 kind = VisitKind.END
-                start_s = max(start_s, arrival_s)
-                departure_s = start_s
+                start_s = departure_s = arrival_s
                 actions = tuple(Action(t.task_id, ActionKind.UNLOAD) for t in pickups)
                 load = {d: 0 for d in dims}
             else:
