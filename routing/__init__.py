@@ -49,15 +49,15 @@ __all__ = [
     "VisitKind",
 ]
 
-from routing.matrix import (  # noqa: E402
+from routing.matrix import (
     FixedLeg,
     geodesic_matrix,
     graph_matrix,
     matrix_from_lists,
     with_fixed_legs,
 )
-from routing.ortools_solver import SolverOptions, solve  # noqa: E402
-from routing.verify import Violation, format_violations, is_feasible, verify  # noqa: E402
+from routing.ortools_solver import SolverOptions, solve
+from routing.verify import Violation, format_violations, is_feasible, verify
 
 __all__ += [
     "FixedLeg",

@@ -10,15 +10,16 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from routing.feasibility import lone_task_reason
-from routing.problem import Problem, Task, TaskKind, Vehicle
+from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import (
     Action,
     ActionKind,
@@ -213,7 +214,7 @@ def _open_search(model: _Model, vehicle_indices: list[int], required_penalty: in
 
 def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
           solution_limit: int | None = None,
-          options: SolverOptions | None = None) -> Plan:
+          options: SolverOptions | None = None, workers: int = 1) -> Plan:
     """Plan the problem's tasks onto its vehicles.
 
     Parameters
@@ -230,6 +231,10 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         the machine's speed).
     options
         Search strategy; see `SolverOptions`.
+    workers
+        Independent searches run side by side in forked processes (one thread each,
+        different seeds and first solutions); the cheapest plan wins. 1 searches in
+        this process.
 
     Returns
     -------
@@ -249,7 +254,14 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     if solution_limit is not None and solution_limit < 1:
         msg = f"solve argument 'solution_limit': must be >= 1, got {solution_limit!r}"
         raise ValueError(msg)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        msg = f"solve argument 'workers': must be an integer >= 1, got {workers!r}"
+        raise ValueError(msg)
     options = options or SolverOptions()
+    if workers > 1:
+        return _solve_portfolio(problem, time_limit_s=time_limit_s, seed=seed,
+                                solution_limit=solution_limit, options=options,
+                                workers=workers)
     started = time.perf_counter()
 
     unassigned: list[Unassigned] = []
@@ -277,8 +289,8 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         first_solution = "parallel_cheapest_insertion" if has_shipments else "savings"
     run_iterated = options.iterations != 0 and (
         solution_limit is None or options.iterations is not None)
-    minimise_fleet = run_iterated and options.iterations is None and any(
-        v.fixed_cost > 0 for v in problem.vehicles) and len(problem.vehicles) > 1
+    minimise_fleet = run_iterated and options.iterations is None and \
+        len(problem.vehicles) > 1 and _fixed_costs_dominate(model)
     share = 1.0
     if run_iterated:
         share = options.fleet_metaheuristic_share if minimise_fleet \
@@ -405,6 +417,65 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
     return best_search, best
 
 
+_PORTFOLIO: dict[str, object] = {}
+
+
+def _portfolio_member(member: int) -> Plan:
+    problem = _PORTFOLIO["problem"]
+    assert isinstance(problem, Problem)
+    kwargs = _PORTFOLIO["kwargs"]
+    assert isinstance(kwargs, dict)
+    options = kwargs["options"]
+    seed = kwargs["seed"] + member
+    if member % 2 == 1 and options.first_solution == "automatic":
+        options = replace(options, first_solution="global_cheapest_arc")
+    return solve(problem, time_limit_s=kwargs["time_limit_s"], seed=seed,
+                 solution_limit=kwargs["solution_limit"], options=options)
+
+
+def _solve_portfolio(problem: Problem, *, time_limit_s: float, seed: int,
+                     solution_limit: int | None, options: SolverOptions,
+                     workers: int) -> Plan:
+    """Several single-threaded searches in forked processes; the cheapest plan wins."""
+    started = time.perf_counter()
+    _PORTFOLIO["problem"] = problem
+    _PORTFOLIO["kwargs"] = {"time_limit_s": max(0.05, time_limit_s - 0.05), "seed": seed,
+                            "solution_limit": solution_limit, "options": options}
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            plans = pool.map(_portfolio_member, range(workers))
+    finally:
+        _PORTFOLIO.clear()
+
+    def rank(plan: Plan) -> tuple[int, int, float]:
+        required_missing = sum(1 for u in plan.unassigned if problem.task(u.task_id).required)
+        return (plan.status is PlanStatus.NO_SOLUTION, required_missing, plan.cost)
+
+    best = min(plans, key=rank)
+    solver = dict(best.solver)
+    solver["workers"] = workers
+    solver["member_costs"] = [round(p.cost, 6) for p in plans]
+    return replace(best, runtime_s=time.perf_counter() - started, solver=solver)
+
+
+def _fixed_costs_dominate(model: _Model) -> bool:
+    """Whether a van's fixed cost outweighs a typical route's driving (as in Li & Lim,
+    where plans are ranked by vehicles first): then fewer vans is worth a long search."""
+    if model.largest_fixed_cost <= 0:
+        return False
+    distance = model.problem.matrix.distance_m
+    task_rows = [n.site_row for n in model.nodes if not n.is_depot]
+    if not task_rows:
+        return False
+    depot_rows = sorted({n.site_row for n in model.nodes if n.is_depot})
+    round_trip = float(np.mean(distance[np.ix_(depot_rows, task_rows)])
+                       + np.mean(distance[np.ix_(task_rows, depot_rows)]))
+    rate = max(v.cost_per_km for v in model.problem.vehicles)
+    round_trip_cost = round_trip * rate / 1000.0 * model.cost_scale
+    return model.largest_fixed_cost > 5 * round_trip_cost
+
+
 def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
                            options: SolverOptions, *, seed: int, deadline: float,
                            stop_when: Callable[[pywrapcp.Assignment], bool] | None = None,
@@ -506,6 +577,9 @@ def _build_model(problem: Problem, tasks: list[Task]) -> _Model:
                 nodes.append(_Node(site=site_id, site_row=matrix.index_of(site_id),
                                    site_service_s=problem.site(site_id).service_s,
                                    is_depot=True))
+    # OR-Tools lets a break cover a visit that takes no time, so with breaks every
+    # task takes at least a second (the plan then shows that second of handling).
+    minimum_service_s = 1 if any(v.lunch_break for v in problem.vehicles) else 0
     task_nodes: dict[str, list[int]] = {}
     for task in tasks:
         amount = dict(task.amount)
@@ -523,7 +597,7 @@ def _build_model(problem: Problem, tasks: list[Task]) -> _Model:
         for site_id, action, change in ends:
             indices.append(len(nodes))
             nodes.append(_Node(site=site_id, site_row=matrix.index_of(site_id),
-                               task_service_s=task.service_s,
+                               task_service_s=max(task.service_s, minimum_service_s),
                                site_service_s=problem.site(site_id).service_s,
                                task=task, action=action, amount=change))
         task_nodes[task.task_id] = indices
@@ -592,7 +666,11 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
         if node.is_depot:
             continue
         index = manager.NodeToIndex(node_index)
-        windows = problem.site(node.site).time_windows
+        windows = [w for w in problem.site(node.site).time_windows if w.start_s <= horizon]
+        if problem.site(node.site).time_windows and not windows:
+            # Opens after every van of this search has gone home.
+            routing.ActiveVar(index).SetValue(0)
+            continue
         if windows:
             cumul = time_dimension.CumulVar(index)
             cumul.SetRange(windows[0].start_s, min(windows[-1].end_s, horizon))
@@ -627,9 +705,9 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
         indices = [manager.NodeToIndex(n) for n in model.task_nodes[task.task_id]]
         if task.kind is TaskKind.SHIPMENT:
             pickup, delivery = indices
+            # OR-Tools keeps a pair on one route, pickup first; adding the same as CP
+            # constraints (as its examples do) only slows the local search.
             routing.AddPickupAndDelivery(pickup, delivery)
-            solver.Add(routing.VehicleVar(pickup) == routing.VehicleVar(delivery))
-            solver.Add(time_dimension.CumulVar(pickup) <= time_dimension.CumulVar(delivery))
         penalty = required_penalty if task.required else \
             round((task.penalty or 0.0) * model.cost_scale)
         if len(indices) == 2:
@@ -718,92 +796,180 @@ def _extract(search: _Search, assignment: pywrapcp.Assignment
     return routes, dropped
 
 
+@dataclass
+class _Stop:
+    """A group of consecutive nodes at one site, as the plan will show it."""
+
+    site_id: str
+    nodes: list[int]
+    service_s: int  # site service plus the tasks' handling
+
+
 def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[int, int]],
                          break_start_s: int | None) -> Route:
+    """Turn OR-Tools' visiting order into timed visits.
+
+    The times are recomputed here (earliest service starts, the break on the first leg
+    where the day still works) rather than read from OR-Tools' cumul variables, which
+    need not be bound to one consistent schedule when the search stops.
+    """
     problem = model.problem
     nodes = model.nodes
     dims = problem.capacity_dimensions
-    # Group consecutive task nodes at one site into one stop.
-    groups: list[list[tuple[int, int]]] = [[sequence[0]]]
-    for node, start in sequence[1:-1]:
-        last = groups[-1]
-        if len(groups) > 1 and nodes[last[-1][0]].site == nodes[node].site:
-            last.append((node, start))
+    stops: list[_Stop] = []
+    for node, _ in sequence[1:-1]:
+        site_id = nodes[node].site
+        if stops and stops[-1].site_id == site_id:
+            stops[-1].nodes.append(node)
+            stops[-1].service_s += nodes[node].task_service_s
         else:
-            groups.append([(node, start)])
-    groups.append([sequence[-1]])
+            stops.append(_Stop(site_id, [node], problem.site(site_id).service_s
+                               + nodes[node].task_service_s))
+    schedule = None
+    for start_s in dict.fromkeys((sequence[0][1], vehicle.shift_start_s)):
+        schedule = _schedule(problem, vehicle, stops, start_s, break_start_s)
+        if schedule is not None:
+            break
+    if schedule is None:
+        msg = (f"internal error: no schedule fits the route OR-Tools chose for vehicle "
+               f"'{vehicle.vehicle_id}'")
+        raise RuntimeError(msg)
+    times, lunch = schedule
 
-    route_tasks = [nodes[n].task for g in groups[1:-1] for n, _ in g]
+    route_tasks = [nodes[n].task for stop in stops for n in stop.nodes]
     deliveries = [t for t in route_tasks if t is not None and t.kind is TaskKind.DELIVERY]
     pickups = [t for t in route_tasks if t is not None and t.kind is TaskKind.PICKUP]
     load = {d: 0 for d in dims}
     for task in deliveries:
         for d, v in task.amount.items():
             load[d] += v
-
-    visits: list[Visit] = []
+    visits = [Visit(site_id=vehicle.start_site_id, kind=VisitKind.START,
+                    arrival_s=times[0][0], start_s=times[0][1], departure_s=times[0][2],
+                    waiting_s=0, load_after=dict(load),
+                    actions=tuple(Action(t.task_id, ActionKind.LOAD) for t in deliveries))]
+    for stop, (arrival_s, start_s, departure_s) in zip(stops, times[1:-1], strict=True):
+        actions = []
+        for n in stop.nodes:
+            done = nodes[n]
+            assert done.task is not None and done.action is not None
+            actions.append(Action(done.task.task_id, done.action))
+            for d, v in done.amount.items():
+                load[d] += v
+        visits.append(Visit(site_id=stop.site_id, kind=VisitKind.STOP, arrival_s=arrival_s,
+                            start_s=start_s, departure_s=departure_s,
+                            waiting_s=start_s - arrival_s, load_after=dict(load),
+                            actions=tuple(actions)))
+    end_s = times[-1][0]
+    visits.append(Visit(site_id=vehicle.end_site_id, kind=VisitKind.END, arrival_s=end_s,
+                        start_s=end_s, departure_s=end_s, waiting_s=0,
+                        load_after={d: 0 for d in dims},
+                        actions=tuple(Action(t.task_id, ActionKind.UNLOAD) for t in pickups)))
     matrix = problem.matrix
-    lunch: RouteBreak | None = None
-    if (break_start_s is not None and vehicle.lunch_break is not None
-            and break_start_s + vehicle.lunch_break.duration_s <= sequence[0][1]):
-        lunch = RouteBreak(break_start_s, vehicle.lunch_break.duration_s)  # before leaving
-    distance_m = driving_s = service_total_s = waiting_total_s = 0
-    for position, group in enumerate(groups):
-        first_node, start_s = group[0]
-        site_id = nodes[first_node].site
-        site = problem.site(site_id)
-        if position == 0:
-            kind = VisitKind.START
-            departure_s = start_s + site.service_s
-            actions = tuple(Action(t.task_id, ActionKind.LOAD) for t in deliveries)
-            arrival_s = start_s
-            service_total_s += site.service_s
-        else:
-            previous = visits[-1]
-            travel_s = matrix.duration(previous.site_id, site_id)
-            distance_m += matrix.distance(previous.site_id, site_id)
-            driving_s += travel_s
-            arrival_s = previous.departure_s + travel_s
-            is_end = position == len(groups) - 1
-            # The break falls on this leg if OR-Tools starts it before this stop's
-            # service (for the end: before the van would be back). It is moved, if
-            # need be, past the site service of the stop it follows.
-            leg_ends_s = arrival_s if is_end else start_s
-            if (break_start_s is not None and lunch is None and vehicle.lunch_break is not None
-                    and break_start_s < leg_ends_s):
-                placed = max(break_start_s, previous.departure_s)
-                lunch = RouteBreak(placed, vehicle.lunch_break.duration_s)
-                arrival_s += vehicle.lunch_break.duration_s
-            if is_end:
-                kind = VisitKind.END
-                start_s = departure_s = arrival_s
-                actions = tuple(Action(t.task_id, ActionKind.UNLOAD) for t in pickups)
-                load = {d: 0 for d in dims}
-            else:
-                kind = VisitKind.STOP
-                last_node, last_start = group[-1]
-                departure_s = last_start + nodes[last_node].task_service_s + site.service_s
-                acts = []
-                for n, _ in group:
-                    task_node = nodes[n]
-                    assert task_node.task is not None and task_node.action is not None
-                    acts.append(Action(task_node.task.task_id, task_node.action))
-                    for d, v in task_node.amount.items():
-                        load[d] += v
-                actions = tuple(acts)
-                service_total_s += site.service_s + sum(nodes[n].task_service_s for n, _ in group)
-            waiting_total_s += start_s - arrival_s
-        visits.append(Visit(site_id=site_id, kind=kind, arrival_s=arrival_s, start_s=start_s,
-                            departure_s=departure_s, waiting_s=start_s - arrival_s,
-                            load_after=dict(load), actions=actions))
-    if lunch is None and break_start_s is not None and vehicle.lunch_break is not None:
-        # Taken before the first departure or after the return to the hub.
-        lunch = RouteBreak(break_start_s, vehicle.lunch_break.duration_s)
+    distance_m = sum(matrix.distance(a.site_id, b.site_id)
+                     for a, b in itertools.pairwise(visits))
+    driving_s = sum(matrix.duration(a.site_id, b.site_id)
+                    for a, b in itertools.pairwise(visits))
+    service_s = problem.site(vehicle.start_site_id).service_s + sum(s.service_s for s in stops)
     cost = distance_m / 1000.0 * vehicle.cost_per_km + vehicle.fixed_cost
     return Route(vehicle_id=vehicle.vehicle_id, visits=tuple(visits), distance_m=distance_m,
-                 driving_s=driving_s, service_s=service_total_s, waiting_s=waiting_total_s,
-                 duration_s=visits[-1].arrival_s - visits[0].start_s, cost=cost,
-                 lunch_break=lunch)
+                 driving_s=driving_s, service_s=service_s,
+                 waiting_s=sum(v.waiting_s for v in visits),
+                 duration_s=end_s - visits[0].start_s, cost=cost, lunch_break=lunch)
+
+
+def _earliest_in_windows(windows: Sequence[TimeWindow], time_s: int) -> int | None:
+    if not windows:
+        return time_s
+    for window in windows:
+        if time_s <= window.end_s:
+            return max(time_s, window.start_s)
+    return None
+
+
+def _schedule(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: int,
+              break_start_s: int | None
+              ) -> tuple[list[tuple[int, int, int]], RouteBreak | None] | None:
+    """(arrival, start, departure) of the start, each stop and the end, and the break.
+
+    Tries the break on each leg in turn (the one OR-Tools chose first), then before
+    leaving and after returning; returns None when no placement fits.
+    """
+    lb = vehicle.lunch_break
+    legs = len(stops) + 1
+    if lb is None:
+        candidates: list[int | None] = [None]
+    else:
+        candidates = list(range(-1, legs + 1))  # -1 before leaving, legs after returning
+        if break_start_s is not None:
+            candidates.sort(key=lambda leg: leg != _leg_of(problem, vehicle, stops,
+                                                           start_s, break_start_s))
+    matrix = problem.matrix
+    hub = problem.site(vehicle.start_site_id)
+    for leg in candidates:
+        lunch: RouteBreak | None = None
+        first_s = start_s
+        if lb is not None and leg == -1:
+            lunch_start = max(lb.earliest_start_s, vehicle.shift_start_s)
+            if lunch_start > lb.latest_start_s:
+                continue
+            lunch = RouteBreak(lunch_start, lb.duration_s)
+            first_s = max(start_s, lunch_start + lb.duration_s)
+        times = [(first_s, first_s, first_s + hub.service_s)]
+        here = vehicle.start_site_id
+        feasible = True
+        for position, stop in enumerate([*stops, None]):
+            departure_s = times[-1][2]
+            site_id = stop.site_id if stop is not None else vehicle.end_site_id
+            arrival_s = departure_s + matrix.duration(here, site_id)
+            if lb is not None and leg == position:
+                lunch_start = max(departure_s, lb.earliest_start_s)
+                if lunch_start > lb.latest_start_s:
+                    feasible = False
+                    break
+                lunch = RouteBreak(lunch_start, lb.duration_s)
+                arrival_s = max(arrival_s, lunch_start) + lb.duration_s
+            if stop is None:
+                times.append((arrival_s, arrival_s, arrival_s))
+            else:
+                service_start = _earliest_in_windows(problem.site(site_id).time_windows,
+                                                     arrival_s)
+                if service_start is None:
+                    feasible = False
+                    break
+                times.append((arrival_s, service_start, service_start + stop.service_s))
+            here = site_id
+        if not feasible:
+            continue
+        end_s = times[-1][0]
+        if lb is not None and leg == legs:
+            lunch_start = max(end_s, lb.earliest_start_s)
+            if lunch_start > lb.latest_start_s or lunch_start + lb.duration_s > \
+                    vehicle.shift_end_s:
+                continue
+            lunch = RouteBreak(lunch_start, lb.duration_s)
+        if end_s > vehicle.shift_end_s:
+            continue
+        if vehicle.max_working_s is not None and end_s - first_s > vehicle.max_working_s:
+            continue
+        return times, lunch
+    return None
+
+
+def _leg_of(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: int,
+            break_start_s: int) -> int:
+    """The leg OR-Tools most likely meant: the first stop whose earliest start is after
+    the break's start (a rough guide for trying that leg first)."""
+    time_s = start_s + problem.site(vehicle.start_site_id).service_s
+    if break_start_s < start_s:
+        return -1
+    here = vehicle.start_site_id
+    for position, stop in enumerate(stops):
+        time_s += problem.matrix.duration(here, stop.site_id)
+        if break_start_s < time_s:
+            return position
+        time_s = max(time_s, break_start_s) + stop.service_s
+        here = stop.site_id
+    return len(stops)
 
 
 def _finish(problem: Problem, routes: list[Route], unassigned: list[Unassigned],

@@ -9,6 +9,7 @@ solver indices never appear here.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ def _check_windows(obj: str, field_name: str, windows: tuple[TimeWindow, ...]) -
     ordered = sorted(windows, key=lambda w: w.start_s)
     if list(windows) != ordered:
         raise _fail(obj, field_name, "time windows must be sorted by start_s")
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if later.start_s <= earlier.end_s:
             raise _fail(obj, field_name,
                         f"time windows overlap: [{earlier.start_s}, {earlier.end_s}] and "
