@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
+from api.bench import add_bench_subcommand
 from routing.errors import FormatError, ProblemError
 from routing.io import load_plan, load_problem, plan_to_json
 from routing.problem import Problem
@@ -124,6 +125,9 @@ def _add_solve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--solution-limit", type=_positive_int, default=None, metavar="N",
                         help="stop after N improving solutions: deterministic, unlike a time "
                              "limit (default: no limit)")
+    parser.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                        help="independent searches run side by side in N processes, one "
+                             "thread each; the cheapest plan wins (default 1)")
     parser.add_argument("--out", type=Path, default=None, metavar="PLAN.json",
                         help="write the plan document to this file")
     parser.add_argument("--json", action="store_true",
@@ -153,7 +157,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     problem = _load_problem(args.problem)
     plan = solve(problem, time_limit_s=args.time_limit, seed=args.seed,
-                 solution_limit=args.solution_limit)
+                 solution_limit=args.solution_limit, workers=args.workers)
     report = sys.stderr if args.json else sys.stdout
 
     if plan.status is PlanStatus.NO_SOLUTION:
@@ -299,7 +303,7 @@ def cmd_example(args: argparse.Namespace) -> int:
 
 #: Each adds one subcommand (see `build_parser`).
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None],
-                   ...] = (_add_solve, _add_verify, _add_example)
+                   ...] = (_add_solve, _add_verify, _add_example, add_bench_subcommand)
 
 
 def _load_problem(path: str | Path) -> Problem:
