@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from api.bench import add_bench_subcommand
+from api.bench_day import add_bench_day_subcommand
 from routing.errors import FormatError, ProblemError
 from routing.io import load_plan, load_problem, plan_to_json
 from routing.problem import Problem
@@ -303,7 +304,8 @@ def cmd_example(args: argparse.Namespace) -> int:
 
 #: Each adds one subcommand (see `build_parser`).
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None],
-                   ...] = (_add_solve, _add_verify, _add_example, add_bench_subcommand)
+                   ...] = (_add_solve, _add_verify, _add_example, add_bench_subcommand,
+                           add_bench_day_subcommand)
 
 
 def _load_problem(path: str | Path) -> Problem:

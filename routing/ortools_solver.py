@@ -786,8 +786,13 @@ def _extract(search: _Search, assignment: pywrapcp.Assignment
             index = assignment.Value(routing.NextVar(index))
         if len(sequence) <= 2:
             continue
-        routes.append(_route_from_sequence(model, vehicle, sequence,
-                                           break_start_of.get(vehicle.vehicle_id)))
+        route = _route_from_sequence(model, vehicle, sequence,
+                                     break_start_of.get(vehicle.vehicle_id))
+        if route is None:
+            logger.warning("vehicle %s: no schedule with its break fits the route found; "
+                           "its tasks are reported unassigned", vehicle.vehicle_id)
+            continue
+        routes.append(route)
         for node, _ in sequence[1:-1]:
             task = model.nodes[node].task
             assert task is not None
@@ -805,13 +810,19 @@ class _Stop:
     service_s: int  # site service plus the tasks' handling
 
 
+def _sub_stop(problem: Problem, nodes: list[_Node], stop: _Stop, part: list[int]) -> _Stop:
+    return _Stop(stop.site_id, list(part), problem.site(stop.site_id).service_s
+                 + sum(nodes[n].task_service_s for n in part))
+
+
 def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[int, int]],
-                         break_start_s: int | None) -> Route:
+                         break_start_s: int | None) -> Route | None:
     """Turn OR-Tools' visiting order into timed visits.
 
     The times are recomputed here (earliest service starts, the break on the first leg
     where the day still works) rather than read from OR-Tools' cumul variables, which
-    need not be bound to one consistent schedule when the search stops.
+    need not be bound to one consistent schedule when the search stops. None when no
+    schedule with the break fits (the route's tasks are then reported unassigned).
     """
     problem = model.problem
     nodes = model.nodes
@@ -831,9 +842,20 @@ def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[i
         if schedule is not None:
             break
     if schedule is None:
-        msg = (f"internal error: no schedule fits the route OR-Tools chose for vehicle "
-               f"'{vehicle.vehicle_id}'")
-        raise RuntimeError(msg)
+        # OR-Tools may put the break between two tasks at one site; then the plan shows
+        # two stops there, the break between them.
+        for k, stop in enumerate(stops):
+            for cut in range(1, len(stop.nodes)):
+                split = [*stops[:k], _sub_stop(problem, nodes, stop, stop.nodes[:cut]),
+                         _sub_stop(problem, nodes, stop, stop.nodes[cut:]), *stops[k + 1:]]
+                schedule = _schedule(problem, vehicle, split, sequence[0][1], None)
+                if schedule is not None:
+                    stops = split
+                    break
+            if schedule is not None:
+                break
+    if schedule is None:
+        return None
     times, lunch = schedule
 
     route_tasks = [nodes[n].task for stop in stops for n in stop.nodes]
