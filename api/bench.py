@@ -96,7 +96,7 @@ def _finish_row(row: Row) -> Row:
 
 
 def solve_one(path: str | Path, solver: str, budget_s: float, seed: int,
-              bks: Bks | None) -> Row:
+              bks: Bks | None, workers: int = 1) -> Row:
     """One instance with one solver: a row (see `ROW_KEYS`). Never raises for a bad
     instance or a failing solver; the row then has ``status`` "error" and a message."""
     path = Path(path)
@@ -109,7 +109,8 @@ def solve_one(path: str | Path, solver: str, budget_s: float, seed: int,
     row["family"] = problem.meta["family"]
     row["instance"] = str(problem.meta.get("instance") or path.stem)
     if solver == "bookrun":
-        _run_bookrun(problem, row, budget_s, seed)
+        _run_bookrun(problem, row, budget_s, seed, workers)
+        row["workers"] = workers
     elif solver in ("pyvrp", "vroom"):
         from api.peers import PEERS
 
@@ -125,13 +126,13 @@ def solve_one(path: str | Path, solver: str, budget_s: float, seed: int,
     return _finish_row(row)
 
 
-def _run_bookrun(problem: Any, row: Row, budget_s: float, seed: int) -> None:
+def _run_bookrun(problem: Any, row: Row, budget_s: float, seed: int, workers: int) -> None:
     from routing.ortools_solver import solve
     from routing.verify import verify
 
     started = time.perf_counter()
     try:
-        plan = solve(problem, time_limit_s=budget_s, seed=seed)
+        plan = solve(problem, time_limit_s=budget_s, seed=seed, workers=workers)
     except Exception as exc:  # report, do not stop the benchmark
         row.update(wall_s=time.perf_counter() - started,
                    message=f"{type(exc).__name__}: {exc}")
@@ -146,14 +147,14 @@ def _run_bookrun(problem: Any, row: Row, budget_s: float, seed: int) -> None:
                ("" if plan.status.value == "complete" else f"plan {plan.status.value}"))
 
 
-def _solve_unit(args: tuple[str, str, float, int, Bks | None]) -> Row:
+def _solve_unit(args: tuple[str, str, float, int, Bks | None, int]) -> Row:
     return solve_one(*args)
 
 
 def run_bench(paths: Iterable[str | Path], *, budget_s: float = 10.0,
               solvers: Sequence[str] = ("bookrun",), bks_path: str | Path | None = None,
               json_path: str | Path | None = None, seed: int = 0, jobs: int = 1,
-              progress: bool = False) -> list[Row]:
+              progress: bool = False, workers: int = 1) -> list[Row]:
     """Solve every instance with every solver; rows in instance then solver order.
 
     ``jobs > 1`` runs that many solves at once in separate processes (each solver is
@@ -167,7 +168,8 @@ def run_bench(paths: Iterable[str | Path], *, budget_s: float = 10.0,
         raise ValueError(f"budget_s must be > 0, got {budget_s}")
     instances = find_instances(paths)
     bks = _bks_for(instances, bks_path)
-    units = [(str(p), s, float(budget_s), int(seed), bks[p]) for p in instances for s in solvers]
+    units = [(str(p), s, float(budget_s), int(seed), bks[p], int(workers))
+             for p in instances for s in solvers]
     rows: list[Row] = []
     if jobs <= 1 or len(units) <= 1:
         for unit in units:
@@ -238,10 +240,14 @@ def summarize(rows: Sequence[Row]) -> list[Row]:
 
 
 def header(*, n_instances: int, solvers: Sequence[str], budget_s: float, seed: int,
-           jobs: int) -> str:
+           jobs: int, workers: int = 1) -> str:
     text = (f"bookrun bench: {n_instances} instance(s), solvers {', '.join(solvers)}, "
-            f"budget {budget_s:g} s per instance and solver, seed {seed}, "
-            f"each solver single-threaded")
+            f"budget {budget_s:g} s per instance and solver, seed {seed}, ")
+    if workers > 1 and "bookrun" in solvers:
+        text += (f"bookrun with {workers} single-threaded worker processes (best of "
+                 f"{workers}), peers single-threaded")
+    else:
+        text += "each solver single-threaded"
     if jobs > 1:
         text += (f"; {jobs} solves run in parallel processes (each solver still "
                  f"single-threaded; wall times include contention)")
@@ -328,6 +334,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
                         help="solves run in parallel processes (default 1)")
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed")
+    parser.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                        help="bookrun only: N single-threaded searches side by side, the "
+                             "best plan kept (default 1; the header says so when > 1)")
     parser.set_defaults(func=run_from_args, handler=run_from_args)
     return parser
 
@@ -354,11 +363,11 @@ def run_from_args(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         print(header(n_instances=len(instances), solvers=args.solvers, budget_s=args.budget,
-                     seed=args.seed, jobs=args.jobs), flush=True)
+                     seed=args.seed, jobs=args.jobs, workers=args.workers), flush=True)
         print(_ROW_HEADER, flush=True)
         rows = run_bench(instances, budget_s=args.budget, solvers=args.solvers,
                          bks_path=args.bks, json_path=args.json_path, seed=args.seed,
-                         jobs=args.jobs, progress=True)
+                         jobs=args.jobs, progress=True, workers=args.workers)
     except (FileNotFoundError, InstanceFormatError, ValueError) as exc:
         print(f"bookrun bench: {exc}", file=sys.stderr)
         return 2

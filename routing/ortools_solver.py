@@ -78,10 +78,12 @@ class SolverOptions:
     metaheuristic_share: float = 0.5
     fleet_metaheuristic_share: float = 0.2  # when vans have a fixed cost
     fleet_share: float = 0.7  # the fleet is minimised until this share of the time
+    fleet_attempt_share: float = 0.25  # the longest one try at a van fewer may take
     spare_vehicles: int = 2  # unused vans the iterated search may still open
     ruin_average_removed: int = 10
     ruin_max_string: int = 10
     route_removal_probability: float = 0.2
+    route_removal_always: bool = False  # also without fixed costs
     initial_temperature: float = 1e-4  # relative to the plan's cost
     final_temperature: float = 1e-6
     iterations: int | None = None  # rounds of the iterated search; None: until the time limit
@@ -323,8 +325,9 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
     if minimise_fleet:
         fleet_deadline = started + time_limit_s * options.fleet_share
-        search, assignment = _minimise_fleet(search, assignment, all_vehicles, options,
-                                             seed=seed, deadline=fleet_deadline)
+        search, assignment = _minimise_fleet(
+            search, assignment, all_vehicles, options, seed=seed, deadline=fleet_deadline,
+            attempt_s=time_limit_s * options.fleet_attempt_share)
         solver_info["vehicles_available"] = len(search.vehicles)
     if run_iterated:
         # A model closed for plain descent repairs several times faster than the one
@@ -363,12 +366,13 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
 
 def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
                     vehicle_indices: list[int], options: SolverOptions, *, seed: int,
-                    deadline: float) -> tuple[_Search, pywrapcp.Assignment]:
+                    deadline: float, attempt_s: float) -> tuple[_Search, pywrapcp.Assignment]:
     """Try the day with one van fewer, again and again, while it lowers the cost.
 
     Each try removes the smallest route and searches a model without that van in
     which a required task may stay out at a moderate price, until every task is back
-    in (success: that fleet becomes the plan's) or the deadline passes.
+    in (success: that fleet becomes the plan's) or ``attempt_s`` passes (then the
+    fleet stays as it is, and the time left goes to shortening the routes).
     """
     model = search.model
     best_search, best = search, assignment
@@ -386,20 +390,22 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
         kept = [pair for k, pair in enumerate(used) if k != smallest]
         indices = [index for index, _ in kept]
         tries += 1
+        attempt_deadline = min(deadline, time.perf_counter() + attempt_s)
         soft = _open_search(model, indices, soft_penalty, close=True)
         start = soft.assignment_from([route for _, route in kept])
         if start is None:
             break
         repair = pywrapcp.DefaultRoutingSearchParameters()
         repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
-        repair.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+        repair.time_limit.FromMilliseconds(
+            max(1, int((attempt_deadline - time.perf_counter()) * 1000)))
         first = soft.solve_from(start, repair)
         if first is None:
             break
         candidate = first
         if soft.unperformed_required(first):
             candidate, _ = _iterated_local_search(
-                soft, first, options, seed=seed + tries, deadline=deadline,
+                soft, first, options, seed=seed + tries, deadline=attempt_deadline,
                 stop_when=soft.serves_every_required_task)
         if soft.unperformed_required(candidate):
             break
@@ -496,7 +502,8 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
         for node in nodes:
             group_of[node] = group
     neighbours = model.neighbours()
-    use_route_removal = any(v.fixed_cost > 0 for v in search.vehicles)
+    use_route_removal = options.route_removal_always or any(
+        v.fixed_cost > 0 for v in search.vehicles)
 
     repair = pywrapcp.DefaultRoutingSearchParameters()
     repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
