@@ -179,6 +179,9 @@ class _Search:
 
     def assignment_from(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
         """A starting assignment from routes of task nodes; absent nodes unperformed."""
+        # OR-Tools takes routes as solver indices, which differ from node numbers as soon
+        # as a van ends at a site where no van starts.
+        routes = [[self.manager.NodeToIndex(n) for n in route] for route in routes]
         # OR-Tools reads routes by propagation only before the model's first search
         # (afterwards that search's expired limit makes the read fail); after it, the
         # routes are written into an assignment that the next search restores.

@@ -8,7 +8,8 @@ test_solve.py and test_solve_properties.py.
 
 Each solve runs GLS for its full ``time_limit_s=2`` (no solution limit), so keep the
 parametrisation short: 8 one-van days with up to 7 task ends, 4 two-van days with up to
-5, and one hand-kept two-van day where guided local search alone misses the optimum.
+5, one hand-kept two-van day where guided local search alone misses the optimum, and two
+days where the solver misses it today (strict xfails naming the finding).
 """
 
 from __future__ import annotations
@@ -82,6 +83,23 @@ CASES = [
                    id=f"2vans-seed{seed}") for seed in TWO_VAN_SEEDS),
     # A hard day for guided local search alone (see gls_stuck_problem).
     pytest.param(gls_stuck_problem, id="2vans-gls-local-optimum"),
+    # Findings reported to the lead, kept visible as strict xfails (an XPASS fails).
+    pytest.param(
+        lambda: random_tiny_problem(113, n_vehicles=1, max_ends=7),
+        id="1van-seed113-four-tasks-in-one-stop-near-closing",
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "solver bug reported to the lead: the optimum (62.356) does four tasks at s2 in "
+            "one stop starting 182 s before s2 closes; the solver wants every task inside "
+            "the window (see test_solve.py::test_tasks_sharing_a_stop_need_only_the_stop_"
+            "start_inside_the_window) and returns 87.404"))),
+    pytest.param(
+        lambda: random_tiny_problem(217, n_vehicles=1, max_ends=7),
+        id="1van-seed217-shipment-crowds-out-two-tasks",
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "search weakness reported to the lead: parallel cheapest insertion serves the "
+            "t3 shipment and neither GLS nor the iterated search trades it for t2-visit + "
+            "t4-pickup (3 required tasks out instead of 2, same 32.3115 route); "
+            "path_cheapest_arc, local_cheapest_insertion or lambda 0.5 find it"))),
 ]
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 from bruteforce import solve_and_verify
 
-from routing.matrix import matrix_from_lists
+from routing.matrix import geodesic_matrix, matrix_from_lists
 from routing.ortools_solver import solve
 from routing.problem import (
     Break,
@@ -111,6 +113,12 @@ def test_tiny_day_is_served_completely_at_its_hand_timed_cost(tiny_problem: Prob
 def test_munakata_like_day_verifies_and_serves_every_required_task(
         munakata_like_problem: Problem, munakata_plan: Plan) -> None:
     problem, plan = munakata_like_problem, munakata_plan
+    # The day is what the test claims: ~40 stops, 2 vans with a break, shipments, windows.
+    assert len({s for t in problem.tasks for s in t.site_ids}) >= 35
+    assert len(problem.vehicles) == 2
+    assert all(v.lunch_break is not None for v in problem.vehicles)
+    assert any(t.kind is TaskKind.SHIPMENT for t in problem.tasks)
+    assert any(s.time_windows for s in problem.sites)
     assert plan.status is PlanStatus.COMPLETE
     served = plan.served_task_ids()
     assert {t.task_id for t in problem.tasks if t.required} <= served
@@ -288,6 +296,37 @@ def test_lunch_break_is_taken_even_when_the_route_has_no_waiting() -> None:
     assert plan.served_task_ids() == {"long-a", "long-b"}
 
 
+def test_lunch_break_fixed_in_the_middle_of_a_two_task_stop_stays_at_its_time() -> None:
+    # Two 15-min visits at x (10 min away); the 15-min break must start exactly 08:25 and
+    # the shift ends 09:20, so the break goes on the way out (leave 08:00, serve from
+    # 08:40), not between the two visits (a stop's service is never interrupted).
+    sites, matrix = _star({"x": 600})
+    tasks = (Task("a", TaskKind.VISIT, site_id="x", service_s=900),
+             Task("b", TaskKind.VISIT, site_id="x", service_s=900))
+    van = _van(shift_end_s=8 * H + 4_800, lunch_break=Break(8 * H + 1_500, 8 * H + 1_500, 900))
+    plan = solve_and_verify(Problem(sites, (van,), tasks, matrix), **QUICK)
+    assert plan.served_task_ids() == {"a", "b"}
+    assert plan.routes[0].lunch_break is not None
+    assert plan.routes[0].lunch_break.start_s == 8 * H + 1_500
+
+
+def test_fixed_break_while_the_van_works_at_one_site_gives_a_plan_not_an_exception() -> None:
+    # Found by the property tests: the break (08:08:17, fixed) falls while the van serves
+    # task-1 and task-2 at s1. Solvers have moved it out of its window (a plan verify
+    # rejects) and raised "no schedule fits the route"; neither is acceptable.
+    sites = (Site("hub", 33.8, 130.5, service_s=900), Site("s1", 33.83125, 130.55859),
+             Site("s2", 33.8, 130.53125))
+    van = _van("van-0", shift_start_s=7 * H, shift_end_s=9 * H,
+               lunch_break=Break(29_297, 29_297, 900), capacity={"crates": 2})
+    tasks = (Task("task-0", TaskKind.VISIT, site_id="s2"),
+             Task("task-1", TaskKind.VISIT, site_id="s1", service_s=900),
+             Task("task-2", TaskKind.SHIPMENT, pickup_site_id="hub", delivery_site_id="s1",
+                  service_s=300))
+    problem = Problem(sites, (van,), tasks, geodesic_matrix(sites))
+    plan = solve_and_verify(problem, **FAST)
+    assert plan.routes and plan.routes[0].lunch_break is not None
+
+
 @pytest.mark.parametrize(("shift_start_s", "served_in"), [
     (8 * H, TimeWindow(10 * H, 11 * H)),
     (11 * H + 900, TimeWindow(15 * H, 16 * H)),  # arrives 11:30, after the first window
@@ -377,6 +416,39 @@ def test_full_search_with_a_short_shift_van_and_a_late_window_returns_a_plan() -
     assert _route_of(plan, "deliver-late").vehicle_id == "van-long"
 
 
+#: A day where van-1 ends at s4, a site where no van starts; run in a child process
+#: because a solver that hangs would otherwise hang the whole test session.
+_VAN_ENDING_AWAY = """
+from routing import (Problem, Site, Task, TaskKind, Vehicle, geodesic_matrix, solve,
+                     verify)
+sites = (Site("hub", 33.8, 130.5, service_s=600),
+         Site("s1", 33.78898, 130.52681, service_s=120),
+         Site("s2", 33.79953, 130.54679, service_s=120),
+         Site("s3", 33.80135, 130.53131, service_s=300),
+         Site("s4", 33.82744, 130.54135, service_s=300))
+vans = (Vehicle("van-1", "hub", end_site_id="s4", shift_start_s=28_800, shift_end_s=39_600,
+                capacity={"crates": 4}),
+        Vehicle("van-2", "hub", shift_start_s=28_800, shift_end_s=43_200,
+                capacity={"crates": 6}, cost_per_km=1.5))
+tasks = (Task("visit-s2", TaskKind.VISIT, site_id="s2"),
+         Task("move-s3-s1", TaskKind.SHIPMENT, pickup_site_id="s3", delivery_site_id="s1",
+              amount={"crates": 4}, service_s=300))
+problem = Problem(sites, vans, tasks, geodesic_matrix(sites))
+plan = solve(problem, time_limit_s=0.5)
+print(len(verify(problem, plan)), plan.status.value, len(plan.unassigned))
+"""
+
+
+def test_full_search_returns_in_time_when_a_van_ends_where_no_van_starts() -> None:
+    try:
+        child = subprocess.run([sys.executable, "-c", _VAN_ENDING_AWAY], capture_output=True,
+                               text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("solve(time_limit_s=0.5) was still running after 10 s")
+    assert child.returncode == 0, child.stderr[-2_000:]
+    assert child.stdout.split() == ["0", "complete", "0"]  # no violation, all served
+
+
 def test_plan_lists_only_the_vans_it_uses() -> None:
     sites, matrix = _star({"a": 600})
     vans = tuple(_van(f"van-{k}") for k in range(3))
@@ -422,6 +494,7 @@ def test_tasks_sharing_a_stop_need_only_the_stop_start_inside_the_window() -> No
     ({"time_limit_s": math.inf}, "time_limit_s"),
     ({"time_limit_s": 1, "solution_limit": 0}, "solution_limit"),
     ({"time_limit_s": 1, "solution_limit": -3}, "solution_limit"),
+    ({"time_limit_s": 1, "workers": 0}, "workers"),
 ])
 def test_invalid_arguments_raise_value_error_naming_the_argument(
         tiny_problem: Problem, kwargs: dict[str, Any], name: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bruteforce import solve_and_verify
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from routing.matrix import geodesic_matrix
@@ -96,8 +96,40 @@ def problems(draw: st.DrawFn) -> Problem:
                    geodesic_matrix(sites, circuity=1.3, speed_kmh=30.0), name="random")
 
 
+def _end_visit_after_arrival() -> Problem:
+    """Shrunk from a failure: the end visit was timed at the end cumul (08:00), after the
+    van's arrival (07:22:31), so arrival_s != start_s at the end."""
+    sites = (Site("hub", lat=33.8, lon=130.5), Site("s1", lat=33.8, lon=130.5),
+             Site("s2", lat=33.8, lon=130.53125), Site("s3", lat=33.8, lon=130.5))
+    van = Vehicle("van-0", "hub", end_site_id="s2", shift_start_s=7 * H, shift_end_s=9 * H,
+                  max_working_s=H, lunch_break=Break(7 * H, 7 * H, 900),
+                  capacity={"crates": 2, "items": 30}, cost_per_km=0.5)
+    task = Task("task-0", TaskKind.DELIVERY, site_id="hub", amount={"crates": 0, "items": 0})
+    return Problem(sites, (van,), (task,), geodesic_matrix(sites), name="end-visit")
+
+
+def _break_inside_a_stop() -> Problem:
+    """Shrunk from a failure: the fixed break fell between two tasks of one stop and was
+    moved out of its window and past the end of the shift."""
+    sites = (Site("hub", lat=33.8, lon=130.5), Site("s1", lat=33.8, lon=130.54688),
+             Site("s2", lat=33.8, lon=130.5))
+    van = Vehicle("van-0", "hub", shift_start_s=7 * H, shift_end_s=9 * H, max_working_s=5_404,
+                  lunch_break=Break(7 * H, 27_228, 2_700),
+                  capacity={"crates": 2, "items": 281}, cost_per_km=0.5)
+    tasks = (
+        Task("task-0", TaskKind.DELIVERY, site_id="s1", amount={"crates": 0, "items": 0}),
+        Task("task-1", TaskKind.DELIVERY, site_id="hub", amount={"crates": 0, "items": 115}),
+        Task("task-2", TaskKind.PICKUP, site_id="s1", amount={"crates": 0, "items": 1}),
+        Task("task-3", TaskKind.DELIVERY, site_id="s1", amount={"crates": 0, "items": 167},
+             penalty=0.0),
+    )
+    return Problem(sites, (van,), tasks, geodesic_matrix(sites), name="break-in-stop")
+
+
 @SETTINGS
 @given(problem=problems())
+@example(problem=_end_visit_after_arrival())
+@example(problem=_break_inside_a_stop())
 def test_random_day_plan_verifies_and_accounts_for_every_task_once_with_a_fitting_reason(
         problem: Problem) -> None:
     plan = solve_and_verify(problem, time_limit_s=1, solution_limit=50)
