@@ -437,7 +437,7 @@ def _portfolio_member(member: int) -> Plan:
     options = kwargs["options"]
     seed = kwargs["seed"] + member
     if member % 2 == 1 and options.first_solution == "automatic":
-        options = replace(options, first_solution="global_cheapest_arc")
+        options = replace(options, first_solution="savings")
     return solve(problem, time_limit_s=kwargs["time_limit_s"], seed=seed,
                  solution_limit=kwargs["solution_limit"], options=options)
 
@@ -705,8 +705,6 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
                 f"break {vehicle.vehicle_id}")
             time_dimension.SetBreakIntervalsOfVehicle([interval], vehicle_index,
                                                       node_visit_transits)
-        routing.AddVariableMaximizedByFinalizer(time_dimension.CumulVar(start))
-        routing.AddVariableMinimizedByFinalizer(time_dimension.CumulVar(end))
 
     _add_capacity(model, manager, routing, vehicles)
 
@@ -867,6 +865,11 @@ def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[i
     if schedule is None:
         return None
     times, lunch = schedule
+    first_wait_s = times[1][1] - times[1][0]
+    if first_wait_s > 0 and (lunch is None or lunch.start_s >= times[1][1]):
+        # Leave later rather than wait at the first stop for it to open.
+        times[0] = tuple(t + first_wait_s for t in times[0])  # type: ignore[assignment]
+        times[1] = (times[1][0] + first_wait_s, times[1][1], times[1][2])
 
     route_tasks = [nodes[n].task for stop in stops for n in stop.nodes]
     deliveries = [t for t in route_tasks if t is not None and t.kind is TaskKind.DELIVERY]
