@@ -511,3 +511,15 @@ def test_same_problem_seed_and_solution_limit_give_the_same_plan(
     assert all(p.runtime_s < 0.9 for p in plans), [p.runtime_s for p in plans]
     first, second = (dataclasses.replace(p, runtime_s=0.0) for p in plans)
     assert first == second
+
+
+def test_two_workers_return_the_cheaper_plan_of_their_searches_and_it_verifies(
+        munakata_like_problem: Problem) -> None:
+    plan = solve_and_verify(munakata_like_problem, time_limit_s=1.0, workers=2)
+    assert plan.solver["workers"] == 2
+    assert plan.cost == pytest.approx(min(plan.solver["member_costs"]), abs=1e-5)
+
+
+def test_workers_must_be_a_positive_integer(tiny_problem: Problem) -> None:
+    with pytest.raises(ValueError, match="workers"):
+        solve(tiny_problem, time_limit_s=1.0, workers=0)
