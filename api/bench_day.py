@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def _cmd_bench_day(args: argparse.Namespace) -> int:
     if args.budget <= 0 or args.reference <= 0 or args.workers < 1 or args.sites < 2:
         print("bookrun bench-day: --budget and --reference must be > 0, --workers >= 1, "
               f"--sites >= 2 (got {args.budget}, {args.reference}, {args.workers}, "
-              f"{args.sites})")
+              f"{args.sites})", file=sys.stderr)
         return 2
     rows = run_bench_day(args.seeds, budget_s=args.budget, reference_s=args.reference,
                          workers=args.workers, n_sites=args.sites)

@@ -33,4 +33,4 @@ def test_bench_day_command_prints_the_table_and_writes_json(
 
 def test_bench_day_rejects_a_non_positive_budget(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench-day", "--seeds", "1", "--budget", "0"]) == 2
-    assert "--budget" in capsys.readouterr().out
+    assert "--budget" in capsys.readouterr().err
