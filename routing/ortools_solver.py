@@ -312,7 +312,19 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         _set_parameter(params, key, value)
 
     search.searched = True
-    assignment = search.routing.SolveWithParameters(params)
+    if options.first_solution == "automatic" and solution_limit is None:
+        # Which construction suits a day is hard to tell beforehand and each takes
+        # milliseconds: build one plan with each and improve the cheapest.
+        probed = _cheapest_first_solution(search, time_limit_s * 0.05)
+        if probed is not None:
+            first_solution, first = probed
+            params.time_limit.FromMilliseconds(
+                max(1, int((started + time_limit_s * share - time.perf_counter()) * 1000)))
+            assignment = search.routing.SolveFromAssignmentWithParameters(first, params)
+        else:
+            assignment = search.routing.SolveWithParameters(params)
+    else:
+        assignment = search.routing.SolveWithParameters(params)
     solver_info: dict[str, object] = {
         "engine": "ortools",
         "first_solution": first_solution,
@@ -365,6 +377,26 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                 task.task_id, UnassignedReason.NOT_WORTH_DETOUR,
                 f"optional: serving it would cost more than its penalty {task.penalty:g}"))
     return _finish(problem, routes, unassigned, started, solver_info)
+
+
+_PROBED_FIRST_SOLUTIONS = ("savings", "parallel_cheapest_insertion",
+                           "local_cheapest_insertion", "global_cheapest_arc")
+
+
+def _cheapest_first_solution(search: _Search, limit_each_s: float
+                             ) -> tuple[str, pywrapcp.Assignment] | None:
+    """The cheapest first plan among a few OR-Tools constructions (no local search)."""
+    best: tuple[str, pywrapcp.Assignment] | None = None
+    for name in _PROBED_FIRST_SOLUTIONS:
+        probe = pywrapcp.DefaultRoutingSearchParameters()
+        probe.first_solution_strategy = _FIRST_SOLUTION[name]
+        probe.solution_limit = 1
+        probe.time_limit.FromMilliseconds(max(1, int(limit_each_s * 1000)))
+        found = search.routing.SolveWithParameters(probe)
+        if found is not None and (best is None
+                                  or found.ObjectiveValue() < best[1].ObjectiveValue()):
+            best = (name, found)
+    return best
 
 
 def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,

@@ -94,12 +94,10 @@ CASES = [
             "start_inside_the_window) and returns 87.404"))),
     pytest.param(
         lambda: random_tiny_problem(217, n_vehicles=1, max_ends=7),
-        id="1van-seed217-shipment-crowds-out-two-tasks",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "search weakness reported to the lead: parallel cheapest insertion serves the "
-            "t3 shipment and neither GLS nor the iterated search trades it for t2-visit + "
-            "t4-pickup (3 required tasks out instead of 2, same 32.3115 route); "
-            "path_cheapest_arc, local_cheapest_insertion or lambda 0.5 find it"))),
+        # Parallel cheapest insertion alone serves the t3 shipment and no search trades
+        # it for t2-visit + t4-pickup; the solver now starts from the cheapest of several
+        # constructions and finds the optimum.
+        id="1van-seed217-shipment-crowds-out-two-tasks"),
 ]
 
 
