@@ -312,9 +312,11 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         _set_parameter(params, key, value)
 
     search.searched = True
-    if options.first_solution == "automatic" and solution_limit is None:
-        # Which construction suits a day is hard to tell beforehand and each takes
-        # milliseconds: build one plan with each and improve the cheapest.
+    if options.first_solution == "automatic" and has_shipments and solution_limit is None:
+        # With shipments no construction is reliably best (parallel cheapest insertion
+        # can block a pair behind two tasks) and each takes milliseconds: build one plan
+        # with each and improve the cheapest. Without shipments savings is kept: on
+        # Solomon a cheaper first plan was not a better start (1.49 % against 1.37 %).
         probed = _cheapest_first_solution(search, time_limit_s * 0.05)
         if probed is not None:
             first_solution, first = probed
