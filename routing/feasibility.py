@@ -6,15 +6,18 @@ every van, or out of every van's reach in time), before the search starts.
 
 from __future__ import annotations
 
-from routing.problem import Problem, Site, Task, TaskKind, Vehicle
+from collections.abc import Sequence
+
+from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import UnassignedReason
 
 
-def _earliest_start(site: Site, arrival_s: int) -> int | None:
-    """The earliest service start at or after ``arrival_s`` inside the site's windows."""
-    if not site.time_windows:
+def earliest_service_start(windows: Sequence[TimeWindow], arrival_s: int) -> int | None:
+    """The earliest service start at or after ``arrival_s`` inside ``windows`` (sorted;
+    none means always open), or None when every window has closed."""
+    if not windows:
         return arrival_s
-    for window in site.time_windows:
+    for window in windows:
         if arrival_s <= window.end_s:
             return max(arrival_s, window.start_s)
     return None
@@ -29,7 +32,7 @@ def lone_route_end_s(problem: Problem, vehicle: Vehicle, task: Task) -> int | No
     for site_id in task.site_ids:
         site = problem.site(site_id)
         arrival_s = time_s + matrix.duration(here, site_id)
-        service_start_s = _earliest_start(site, arrival_s)
+        service_start_s = earliest_service_start(site.time_windows, arrival_s)
         if service_start_s is None:
             return None
         time_s = service_start_s + task.service_s + site.service_s

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from routing.feasibility import lone_task_reason
-from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
+from routing.feasibility import earliest_service_start, lone_task_reason
+from routing.problem import Problem, Task, TaskKind, Vehicle
 from routing.result import (
     Action,
     ActionKind,
@@ -946,15 +946,6 @@ def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[i
                  duration_s=end_s - visits[0].start_s, cost=cost, lunch_break=lunch)
 
 
-def _earliest_in_windows(windows: Sequence[TimeWindow], time_s: int) -> int | None:
-    if not windows:
-        return time_s
-    for window in windows:
-        if time_s <= window.end_s:
-            return max(time_s, window.start_s)
-    return None
-
-
 def _schedule(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: int,
               break_start_s: int | None
               ) -> tuple[list[tuple[int, int, int]], RouteBreak | None] | None:
@@ -1000,8 +991,8 @@ def _schedule(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: i
             if stop is None:
                 times.append((arrival_s, arrival_s, arrival_s))
             else:
-                service_start = _earliest_in_windows(problem.site(site_id).time_windows,
-                                                     arrival_s)
+                service_start = earliest_service_start(problem.site(site_id).time_windows,
+                                                       arrival_s)
                 if service_start is None:
                     feasible = False
                     break
