@@ -135,6 +135,12 @@ class _Model:
     longest_leg_cost: float
     largest_fixed_cost: float
 
+    def task_groups(self) -> tuple[dict[int, int], dict[int, list[int]]]:
+        """The task (group number) of each task node, and the nodes of each task."""
+        members = dict(enumerate(self.task_nodes.values()))
+        group_of = {node: group for group, nodes in members.items() for node in nodes}
+        return group_of, members
+
     def neighbours(self) -> dict[int, list[int]]:
         """For each task node, the other task nodes from nearest to farthest."""
         cached: dict[int, list[int]] | None = getattr(self, "_neighbours", None)
@@ -532,12 +538,7 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
     task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
     if not task_nodes:
         return assignment, 0
-    group_of: dict[int, int] = {}
-    members: dict[int, list[int]] = {}
-    for group, nodes in enumerate(model.task_nodes.values()):
-        members[group] = nodes
-        for node in nodes:
-            group_of[node] = group
+    group_of, members = model.task_groups()
     neighbours = model.neighbours()
     use_route_removal = options.route_removal_always or any(
         v.fixed_cost > 0 for v in search.vehicles)
