@@ -1,0 +1,66 @@
+"""What the renderers need besides the `Plan`: who the sites are, and what was left out.
+
+`maps/` renders a solved day for people: the Folium map, the printable route sheet, the
+stops CSV and the GeoJSON. A `routing.Plan` knows only ids and numbers; a
+`PlanDocument` adds the human side (Japanese and English names, addresses, the kind of
+site) and the sites that are not on any route with the reason why (closed today, served
+through a ferry port, an optional return post not worth the detour).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from routing.problem import Problem
+from routing.result import Plan
+
+
+@dataclass(frozen=True)
+class SiteLabel:
+    """A site as people know it. ``kind`` is one of the scenario kinds: ``library`` (the
+    hub), ``branch``, ``annex``, ``service_point``, ``return_post``, ``school``, ``port``.
+    ``accuracy_m`` is the stated error radius of the coordinates (None when unknown)."""
+
+    site_id: str
+    name_ja: str
+    lat: float
+    lon: float
+    name_en: str = ""
+    address_ja: str = ""
+    kind: str = ""
+    accuracy_m: int | None = None
+
+
+@dataclass(frozen=True)
+class NotVisited:
+    """A site no van stops at on this day, and why (Japanese first, English after)."""
+
+    site_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """A solved day with everything a map, a sheet or a GeoJSON file shows.
+
+    ``sites`` holds a label for every site of ``problem`` and for every site of
+    ``not_visited``; ``hub_site_id`` is the depot the vans start and end at.
+    """
+
+    title: str
+    date: dt.date
+    problem: Problem
+    plan: Plan
+    sites: Mapping[str, SiteLabel]
+    hub_site_id: str
+    not_visited: tuple[NotVisited, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def label(self, site_id: str) -> SiteLabel:
+        """The label of a site; a bare label from the problem when none was given."""
+        if site_id in self.sites:
+            return self.sites[site_id]
+        site = self.problem.site(site_id)
+        return SiteLabel(site_id, name_ja=site.name or site_id, lat=site.lat, lon=site.lon)
