@@ -13,6 +13,7 @@ from typing import TextIO
 
 from api.bench import add_bench_subcommand
 from api.bench_day import add_bench_day_subcommand
+from api.plan_cli import add_plan_subcommand
 from routing.errors import FormatError, ProblemError
 from routing.io import load_plan, load_problem, plan_to_json
 from routing.problem import Problem
@@ -305,7 +306,7 @@ def cmd_example(args: argparse.Namespace) -> int:
 #: Each adds one subcommand (see `build_parser`).
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None],
                    ...] = (_add_solve, _add_verify, _add_example, add_bench_subcommand,
-                           add_bench_day_subcommand)
+                           add_bench_day_subcommand, add_plan_subcommand)
 
 
 def _load_problem(path: str | Path) -> Problem:
