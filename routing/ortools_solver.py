@@ -952,8 +952,10 @@ def _schedule(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: i
               ) -> tuple[list[tuple[int, int, int]], RouteBreak | None] | None:
     """(arrival, start, departure) of the start, each stop and the end, and the break.
 
-    Tries the break on each leg in turn (the one OR-Tools chose first), then before
-    leaving and after returning; returns None when no placement fits.
+    Tries the break on each leg (the one OR-Tools chose first), before leaving and after
+    returning, and keeps the placement that brings the van back earliest (a driver
+    should not sit out a lunch window on the road when the round can end first); ties go
+    to the earlier-tried placement. None when no placement fits.
     """
     lb = vehicle.lunch_break
     legs = len(stops) + 1
@@ -966,6 +968,7 @@ def _schedule(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: i
                                                            start_s, break_start_s))
     matrix = problem.matrix
     hub = problem.site(vehicle.start_site_id)
+    best: tuple[list[tuple[int, int, int]], RouteBreak | None] | None = None
     for leg in candidates:
         lunch: RouteBreak | None = None
         first_s = start_s
@@ -1012,8 +1015,9 @@ def _schedule(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: i
             continue
         if vehicle.max_working_s is not None and end_s - first_s > vehicle.max_working_s:
             continue
-        return times, lunch
-    return None
+        if best is None or end_s < best[0][-1][0]:
+            best = (times, lunch)
+    return best
 
 
 def _leg_of(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: int,

@@ -523,3 +523,22 @@ def test_two_workers_return_the_cheaper_plan_of_their_searches_and_it_verifies(
 def test_workers_must_be_a_positive_integer(tiny_problem: Problem) -> None:
     with pytest.raises(ValueError, match="workers"):
         solve(tiny_problem, time_limit_s=1.0, workers=0)
+
+
+def test_a_short_round_takes_its_break_after_returning_rather_than_waiting_on_the_road(
+        ) -> None:
+    """Two stops 10 minutes from the hub and a lunch window from 11:30: the van should
+    come back before 10:00 and take the break at the hub, not sit out the window on a
+    leg (which a timing that places the break on the first leg would do)."""
+    sites = (Site("hub", lat=33.80, lon=130.54, service_s=600),
+             Site("a", lat=33.81, lon=130.55, service_s=300),
+             Site("b", lat=33.82, lon=130.54, service_s=300))
+    van = Vehicle("van", start_site_id="hub", shift_start_s=9 * 3600, shift_end_s=17 * 3600,
+                  lunch_break=Break(41_400, 48_600, 2_700), capacity={"crates": 10})
+    tasks = (Task("to-a", TaskKind.DELIVERY, site_id="a", amount={"crates": 1}),
+             Task("from-b", TaskKind.PICKUP, site_id="b", amount={"crates": 1}))
+    problem = Problem(sites, (van,), tasks, geodesic_matrix(sites))
+    plan = solve_and_verify(problem, time_limit_s=1, solution_limit=20)
+    (route,) = plan.routes
+    assert route.end_s < 41_400
+    assert route.lunch_break is not None and route.lunch_break.start_s >= route.end_s
