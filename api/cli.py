@@ -68,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `bookrun plan ... | head`)
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:
         if args.debug:
             raise
