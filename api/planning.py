@@ -130,12 +130,10 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
     if day_plan.notes.deferred:
         notes.append(f"持ち越し deferred: {len(day_plan.notes.deferred)} requests wait for "
                      f"another day (closed sites)")
-    day = day_plan.day
-    title = (f"{network.name_ja} {day.year}年{day.month}月{day.day}日"
-             f"({WEEKDAY_JA[day.weekday()]}) — {network.name_en} {day.isoformat()}")
+    title = f"{network.name_ja} {network.name_en}".strip()
     return PlanDocument(
         title=title,
-        date=day,
+        date=day_plan.day,
         problem=day_plan.problem,
         plan=day_plan.plan,
         sites=labels,

@@ -128,6 +128,9 @@ def _vehicle_section(doc: PlanDocument, route: Route) -> str:
             break_row_done = True
         previous = route.visits[number - 1] if number else None
         rows.append(_visit_row(doc, route, visit, number, previous))
+    if not break_row_done:  # taken at the hub after the round
+        rows.append(f'<tr class="break"><td></td><td colspan="{len(head) - 1}">'
+                    f"休憩 break {escape(lunch)} (帰着後 after returning)</td></tr>")
     heading = f"{escape(doc.title)} " if doc.title else ""
     return (f'<section class="vehicle" data-vehicle="{escape(route.vehicle_id)}">\n'
             f"<h1>{heading}運行表 route sheet — {escape(route.vehicle_id)}</h1>\n"

@@ -319,11 +319,13 @@ def _task(network: Network, task_id: str, draft: _TaskDraft) -> Task:
         where = (f"{network.site(draft.pickup_site_id).name_ja} → "
                  f"{network.site(draft.delivery_site_id).name_ja}")
     elif draft.kind is TaskKind.DELIVERY:
-        where = f"中央館 → {network.site(draft.site_id).name_ja}"
+        where = f"{network.hub.name_ja} → {network.site(draft.site_id).name_ja}"
     else:
-        where = f"{network.site(draft.site_id).name_ja} → 中央館"
-    detail = "; ".join(draft.notes[:6]) + (f"; … (+{len(draft.notes) - 6})"
-                                           if len(draft.notes) > 6 else "")
+        where = f"{network.site(draft.site_id).name_ja} → {network.hub.name_ja}"
+    # The items and, for a bundle, how many requests it holds: one line per task on the
+    # driver's sheet (the requests themselves are in the problem's meta and the store).
+    detail = f"{draft.items}冊" if len(draft.notes) == 1 else \
+        f"{draft.items}冊, {len(draft.notes)} 件 requests"
     return Task(
         task_id=task_id,
         kind=draft.kind,
@@ -333,7 +335,7 @@ def _task(network: Network, task_id: str, draft: _TaskDraft) -> Task:
         amount={"crates": crates, "items": draft.items},
         service_s=network.demand.handling_s_per_crate * crates,
         penalty=draft.penalty,
-        note=f"{purpose}: {where} [{detail}]",
+        note=f"{purpose}: {where} ({detail})",
     )
 
 
