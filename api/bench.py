@@ -28,6 +28,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from api.argtypes import positive_float, positive_int
 from routing.errors import InstanceFormatError
 from routing.instances import Bks, exact_distance, read_bks_csv, read_instance
 
@@ -297,31 +298,15 @@ def _solver_list(text: str) -> list[str]:
     return names
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {text}")
-    return value
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="instance files or folders (searched recursively for *.txt), "
                              "Solomon or Li & Lim format")
-    parser.add_argument("--budget", type=_positive_float, default=10.0, metavar="SECONDS",
+    parser.add_argument("--budget", type=positive_float, default=10.0, metavar="SECONDS",
                         help="time limit per instance and solver (default 10)")
     parser.add_argument("--solvers", type=_solver_list, default=["bookrun"],
                         metavar="LIST", help="comma-separated: bookrun,pyvrp,vroom "
@@ -331,10 +316,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
                              "bks.csv next to each instance")
     parser.add_argument("--json", metavar="FILE", default=None, dest="json_path",
                         help="write the rows as a JSON list")
-    parser.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N",
                         help="solves run in parallel processes (default 1)")
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed")
-    parser.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+    parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="bookrun only: N single-threaded searches side by side, the "
                              "best plan kept (default 1; the header says so when > 1)")
     parser.set_defaults(func=run_from_args, handler=run_from_args)

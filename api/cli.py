@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
+from api.argtypes import non_negative_int, positive_float, positive_int
 from api.bench import add_bench_subcommand
 from api.bench_day import add_bench_day_subcommand
 from api.plan_cli import add_plan_subcommand
@@ -123,14 +124,14 @@ def _add_solve(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                     "summary and write the plan JSON. Exit 0 for a complete or partial plan, "
                     "2 for invalid input, 3 when no plan was found.")
     parser.add_argument("problem", metavar="PROBLEM.json", help="problem document (format 1)")
-    parser.add_argument("--time-limit", type=_positive_float, default=5.0, metavar="S",
+    parser.add_argument("--time-limit", type=positive_float, default=5.0, metavar="S",
                         help="stop searching after S seconds (default 5)")
-    parser.add_argument("--seed", type=_non_negative_int, default=0, metavar="N",
+    parser.add_argument("--seed", type=non_negative_int, default=0, metavar="N",
                         help="random seed (default 0)")
-    parser.add_argument("--solution-limit", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--solution-limit", type=positive_int, default=None, metavar="N",
                         help="stop after N improving solutions: deterministic, unlike a time "
                              "limit (default: no limit)")
-    parser.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+    parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="independent searches run side by side in N processes, one "
                              "thread each; the cheapest plan wins (default 1)")
     parser.add_argument("--out", type=Path, default=None, metavar="PLAN.json",
@@ -337,31 +338,10 @@ def _invalid(what: str, path: str | Path, exc: FormatError) -> str:
     return head + ":\n" + textwrap.indent("\n".join(lines), "  ")
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
-    return value
 
 
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {text}")
-    return value
 
 
 def _count(number: int, noun: str) -> str:

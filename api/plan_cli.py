@@ -13,12 +13,12 @@ date outside the scenario's data, bad option, unwritable folder).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from api.argtypes import iso_date, positive_float, positive_int
 from api.planning import OUTPUT_FILES, plan_day, summary_table, write_outputs
 from routing.verify import format_violations
 from scenarios.day import DayError, DayOptions, Mode
@@ -47,7 +47,7 @@ def add_plan_subcommand(subparsers: Any) -> None:
     parser.add_argument("--scenario", required=True, metavar="NAME|DIR",
                         help=f"a bundled scenario ({', '.join(BUNDLED_SCENARIOS)}) or a folder "
                              f"holding scenario.yaml (see scenarios/README.md)")
-    parser.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD",
                         help="the day to plan; must lie in the scenario's data range "
                              "(munakata and ichinoseki: FY2023, 2023-04-01..2024-03-31)")
     parser.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
@@ -57,15 +57,15 @@ def add_plan_subcommand(subparsers: Any) -> None:
                         help="hub_and_spoke: everything picked up goes to the hub for sorting "
                              "(normal practice; default); direct: a transfer between two "
                              "sites is delivered the same day by the same van")
-    parser.add_argument("--vans", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--vans", type=positive_int, default=None, metavar="N",
                         help="use only the first N vans of the scenario (default: all)")
-    parser.add_argument("--capacity-crates", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--capacity-crates", type=positive_int, default=None, metavar="N",
                         help="override every van's capacity in crates (items scale with it)")
-    parser.add_argument("--time-limit", type=_positive_float, default=10.0, metavar="S",
+    parser.add_argument("--time-limit", type=positive_float, default=10.0, metavar="S",
                         help="solver time limit in seconds (default 10)")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="solver random seed (default 0)")
-    parser.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+    parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="parallel solver processes (default 1)")
     parser.set_defaults(handler=cmd_plan)
 
@@ -96,28 +96,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
 
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
-    return value
