@@ -23,12 +23,29 @@ class Settings(BaseModel):
     database_url
         SQLAlchemy URL of the store (``DATABASE_URL``), e.g.
         ``postgresql+psycopg://user@127.0.0.1:5432/bookrun``. Default: a SQLite file,
-        `DEFAULT_DATABASE_URL`. Not used yet; the store (``api/store/``) is planned.
+        `DEFAULT_DATABASE_URL`.
+    scenario
+        The scenario the service plans (``SCENARIO``): a bundled name or a folder.
+    token_ttl_hours
+        How long a bearer token lives (``TOKEN_TTL_HOURS``, default 12).
+    max_body_bytes
+        Larger request bodies get 413 (``MAX_BODY_BYTES``, default 1 MB; CSV imports
+        up to 8 times this).
+    plan_time_limit_s
+        Solver time limit for a plan asked through the API (``PLAN_TIME_LIMIT_S``).
+    plan_inline_max_tasks
+        A day with at most this many tasks is solved in the request and answered at once
+        (``PLAN_INLINE_MAX_TASKS``); larger days are solved in a worker process and polled.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL, min_length=1)
+    scenario: str = Field(default="munakata", min_length=1)
+    token_ttl_hours: float = Field(default=12.0, gt=0)
+    max_body_bytes: int = Field(default=1_000_000, gt=0)
+    plan_time_limit_s: float = Field(default=10.0, gt=0)
+    plan_inline_max_tasks: int = Field(default=0, ge=0)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
