@@ -81,8 +81,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_seed(args: argparse.Namespace) -> int:
-    from api.store.db import NotMigrated, check_migrated, make_engine, make_session_factory
-    from api.store.db import unit_of_work
+    from api.store.db import (
+        NotMigrated,
+        check_migrated,
+        make_engine,
+        make_session_factory,
+        unit_of_work,
+    )
     from api.store.seed import seed_network
     from scenarios.loader import ScenarioError, load_network
 
@@ -104,8 +109,13 @@ def cmd_db_seed(args: argparse.Namespace) -> int:
 
 def cmd_user_create(args: argparse.Namespace) -> int:
     from api.auth import AccountError, create_user
-    from api.store.db import NotMigrated, check_migrated, make_engine, make_session_factory
-    from api.store.db import unit_of_work
+    from api.store.db import (
+        NotMigrated,
+        check_migrated,
+        make_engine,
+        make_session_factory,
+        unit_of_work,
+    )
 
     settings = _settings()
     engine = make_engine(settings.database_url)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 T = TypeVar("T")
 
 
-class Page(BaseModel, Generic[T]):  # noqa: UP046  (Python 3.11 has no PEP 695 syntax)
+class Page(BaseModel, Generic[T]):
     """One page of a list: ``items`` from ``offset``, at most ``limit``, of ``total``."""
 
     items: list[T]

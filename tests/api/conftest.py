@@ -7,7 +7,8 @@ it at the end; when no server answers, the PostgreSQL variants are skipped with 
 saying so (``pytest -ra`` lists it).
 
 Between tests every table except ``site`` and ``alembic_version`` is emptied (the seeded
-FY2023 collections stay), so each test starts from the migrated, seeded Munakata store with four accounts:
+FY2023 collections stay), so each test starts from the migrated, seeded Munakata store
+with four accounts:
 ``staff1`` (staff), ``akama`` (school librarian of munakata-es-akama), ``togo`` (school
 librarian of munakata-es-togo) and ``driver`` (contractor).
 """
