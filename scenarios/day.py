@@ -14,10 +14,12 @@ Rules:
 - Island sites are served through their mainland port (``via_port`` in sites.csv): the
   van stops at the port inside the ferry's handover windows.
 - Two modes. ``hub_and_spoke`` (the normal library practice): everything picked up goes to
-  the hub for sorting and leaves on a later run, so a request between two sites is a
+  the hub for sorting and leaves on a later run, so a flow between two sites is a
   pickup at its origin today (its delivery is a later day's hub delivery). ``direct``: a
-  request between two sites is a shipment, picked up and delivered the same day by the
-  same van (both sites must be open).
+  flow between two sites is a shipment, picked up and delivered the same day by the
+  same van (both sites must be open). Requests recorded by people (``Purpose.REQUEST``,
+  e.g. a school librarian's) always travel the same day and keep their own task,
+  ``request:<request_id>`` (`request_task_id`), so their status can follow the plan.
 - Stop times: a site's own ``service_min`` once per stop plus ``handling_s_per_crate``
   per crate of each task.
 """
@@ -263,9 +265,21 @@ def _far_end(network: Network, request: MaterialRequest) -> str:
         else request.from_site_id
 
 
+def request_task_id(request_id: str) -> str:
+    """The task id of a request recorded by people (``Purpose.REQUEST``)."""
+    return f"request:{request_id}"
+
+
+def _mode_for(request: MaterialRequest, mode: Mode) -> Mode:
+    """Requests recorded by people travel the same day (a shipment between two sites), so
+    a school gets its materials on the run they are scheduled on; flows follow ``mode``."""
+    return Mode.DIRECT if request.purpose is Purpose.REQUEST else mode
+
+
 def _blocked(network: Network, request: MaterialRequest, day: dt.date,
              mode: Mode) -> tuple[str, str] | None:
     """(site, reason) when a closed site stops the request today, else None."""
+    mode = _mode_for(request, mode)
     hub_id = network.hub_site_id
     ends: list[str] = []
     if request.from_site_id != hub_id:
@@ -289,6 +303,7 @@ def _add_request(network: Network, drafts: dict[str, _TaskDraft], request: Mater
     destination = stop_site_id(network, request.to_site_id)
     route_text = (f"{network.site(request.from_site_id).name_ja} → "
                   f"{network.site(request.to_site_id).name_ja}")
+    mode = _mode_for(request, mode)
     if request.from_site_id == hub_id:
         key, draft = f"deliver:{request.purpose.value}:{destination}", _TaskDraft(
             TaskKind.DELIVERY, request.purpose, site_id=destination)
@@ -302,6 +317,11 @@ def _add_request(network: Network, drafts: dict[str, _TaskDraft], request: Mater
         key, draft = f"ship:{request.purpose.value}:{origin}->{destination}", _TaskDraft(
             TaskKind.SHIPMENT, request.purpose, pickup_site_id=origin,
             delivery_site_id=destination)
+    if request.purpose is Purpose.REQUEST:
+        # A recorded request keeps its own task, so its status can follow the plan.
+        key = request_task_id(request.request_id)
+        if request.note:
+            route_text = f"{request.note}: {route_text}"
     draft = drafts.setdefault(key, draft)
     draft.items += request.items
     if request.crates is not None:

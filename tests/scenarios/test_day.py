@@ -181,3 +181,20 @@ def test_ichinoseki_bookmobile_visits_each_school_on_its_weekday(ichinoseki: Net
     problem = problem_for_day(ichinoseki, wednesday, requests_for_day(ichinoseki, wednesday), [])
     branches = {s.site_id for s in ichinoseki.sites if s.kind.value == "branch"}
     assert branches <= {s.site_id for s in problem.sites}
+
+
+def test_a_recorded_request_keeps_its_own_task_and_travels_the_same_day(
+        munakata: Network) -> None:
+    requests = [
+        MaterialRequest("school-request-1", "munakata-central", "munakata-es-akama", 30,
+                        note="3年 昆虫の本"),
+        MaterialRequest("school-request-2", "munakata-es-togo", "munakata-es-akama", 5),
+        MaterialRequest("school-request-3", "munakata-central", "munakata-es-akama", 10),
+    ]
+    problem = problem_for_day(munakata, D(2023, 11, 17), requests, [])
+    by_id = {t.task_id: t for t in problem.tasks}
+    assert set(by_id) == {"request:school-request-1", "request:school-request-2",
+                          "request:school-request-3"}
+    assert by_id["request:school-request-2"].kind is TaskKind.SHIPMENT
+    assert by_id["request:school-request-1"].kind is TaskKind.DELIVERY
+    assert "昆虫" in by_id["request:school-request-1"].note
