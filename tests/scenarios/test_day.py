@@ -122,7 +122,8 @@ def test_a_closed_branch_receives_nothing_and_its_requests_wait(munakata: Networ
 
 def test_direct_mode_turns_a_transfer_into_a_same_day_shipment(munakata: Network) -> None:
     day = D(2023, 11, 15)
-    transfer = MaterialRequest("req-1", "munakata-sue", "munakata-fukata", 12)
+    transfer = MaterialRequest("req-1", "munakata-sue", "munakata-fukata", 12,
+                               Purpose.RESERVATIONS)
     direct = problem_for_day(munakata, day, [transfer], [], DayOptions(mode=Mode.DIRECT))
     assert [(t.kind, t.pickup_site_id, t.delivery_site_id) for t in direct.tasks] == [
         (TaskKind.SHIPMENT, "munakata-sue", "munakata-fukata")]
