@@ -140,8 +140,8 @@ def test_optional_posts_carry_their_penalty(munakata: Network) -> None:
 
 
 def test_crates_are_counted_on_the_summed_items(munakata: Network) -> None:
-    requests = [MaterialRequest(f"r{k}", "munakata-central", "munakata-sue", 10)
-                for k in range(7)]
+    requests = [MaterialRequest(f"r{k}", "munakata-central", "munakata-sue", 10,
+                                Purpose.RETURNS) for k in range(7)]
     (task,) = problem_for_day(munakata, D(2023, 11, 15), requests, []).tasks
     assert dict(task.amount) == {"crates": 2, "items": 70}  # 70 items / 35 per crate
 
