@@ -320,8 +320,7 @@ def _add_request(network: Network, drafts: dict[str, _TaskDraft], request: Mater
     if request.purpose is Purpose.REQUEST:
         # A recorded request keeps its own task, so its status can follow the plan.
         key = request_task_id(request.request_id)
-        if request.note:
-            route_text = f"{request.note}: {route_text}"
+        route_text = request.note or request.request_id
     draft = drafts.setdefault(key, draft)
     draft.items += request.items
     if request.crates is not None:
@@ -344,8 +343,12 @@ def _task(network: Network, task_id: str, draft: _TaskDraft) -> Task:
         where = f"{network.site(draft.site_id).name_ja} → {network.hub.name_ja}"
     # The items and, for a bundle, how many requests it holds: one line per task on the
     # driver's sheet (the requests themselves are in the problem's meta and the store).
-    detail = f"{draft.items}冊" if len(draft.notes) == 1 else \
-        f"{draft.items}冊, {len(draft.notes)} 件 requests"
+    if draft.purpose is Purpose.REQUEST:
+        detail = draft.notes[0]  # what was asked for, and how many items
+    elif len(draft.notes) == 1:
+        detail = f"{draft.items}冊"
+    else:
+        detail = f"{draft.items}冊, {len(draft.notes)} 件 requests"
     return Task(
         task_id=task_id,
         kind=draft.kind,
