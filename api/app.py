@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.routers import auth, collections, plans, school_requests, sites
 from api.settings import Settings, get_settings
 from api.store.db import check_migrated, make_engine, make_session_factory
 
@@ -158,16 +159,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Health(status="ok", version=_version("bookrun"),
                       solver=f"ortools {_version('ortools')}")
 
-    from api.routers import auth, sites
-
-    application.include_router(auth.router)
-    application.include_router(sites.router)
-    for name in ("collections", "school_requests", "plans"):
-        try:
-            module = __import__(f"api.routers.{name}", fromlist=["router"])
-        except ModuleNotFoundError:
-            continue  # built in a later step
-        application.include_router(module.router)
+    for router in (auth.router, sites.router, collections.router, school_requests.router,
+                   plans.router):
+        application.include_router(router)
     application.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     return application
 

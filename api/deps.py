@@ -37,5 +37,7 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: ``scope="function"``: the unit of work ends (commits) before the response is sent, so a
+#: client is never told "saved" about a commit that then fails.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
