@@ -27,14 +27,15 @@ RUN pip install --no-deps -e . \
     && mkdir -p /data \
     && chown bookrun:bookrun /data
 
-# The SQLite file (used once the store exists) goes to a writable folder; mount a volume
-# on /data to keep it, or set DATABASE_URL to a PostgreSQL URL.
+# The SQLite store goes to a writable folder; mount a volume on /data to keep it, or set
+# DATABASE_URL to a PostgreSQL URL. The service migrates and loads the scenario on start
+# (bookrun serve --init is idempotent), as the template's prestart script does.
 ENV DATABASE_URL=sqlite:////data/bookrun.db
 
 USER bookrun
 EXPOSE 8000
 
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
 
-CMD ["uvicorn", "api.app:app", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["bookrun", "serve", "--init", "--host", "0.0.0.0", "--port", "8000"]

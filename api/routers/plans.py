@@ -287,24 +287,28 @@ def plan_stops_csv(plan_id: int, session: SessionDep, settings: SettingsDep,
     return PlainTextResponse(text, media_type="text/csv; charset=utf-8")
 
 
+def _stored_document(session: Session, plan_id: int, scenario: str,
+                     which: str) -> dict[str, Any]:
+    row = _get(session, plan_id)
+    _day_plan(row, scenario)  # 404 / 409 as for the map
+    text = row.plan_json if which == "plan" else row.problem_json
+    assert text is not None
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
 @router.get("/{plan_id}/plan.json", summary="The plan document (docs/format.md)")
 def plan_json(plan_id: int, session: SessionDep, settings: SettingsDep,
               _: ReaderDep) -> dict[str, Any]:
-    row = _get(session, plan_id)
-    _day_plan(row, settings.scenario)
-    assert row.plan_json is not None
-    document: dict[str, Any] = json.loads(row.plan_json)
-    return document
+    return _stored_document(session, plan_id, settings.scenario, "plan")
 
 
 @router.get("/{plan_id}/problem.json", summary="The day's routing problem (docs/format.md)")
 def problem_json(plan_id: int, session: SessionDep, settings: SettingsDep,
                  _: ReaderDep) -> dict[str, Any]:
-    row = _get(session, plan_id)
-    _day_plan(row, settings.scenario)
-    assert row.problem_json is not None
-    document: dict[str, Any] = json.loads(row.problem_json)
-    return document
+    """The problem the plan solves; its ``meta`` holds the day notes (deferred requests,
+    sites not visited and why). ``bookrun verify problem.json plan.json`` checks the pair."""
+    return _stored_document(session, plan_id, settings.scenario, "problem")
 
 
 @router.post("/{plan_id}/stops/{vehicle_id}/{stop}/done", response_model=PlanOut,
