@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from drops.records import CollectionRecord
+
 
 @dataclass(frozen=True)
 class DuePost:
@@ -109,3 +111,26 @@ def rota_due_posts(
                                    reason=f"rota: visit {visit_no} of {visits} in FY"
                                           f"{fiscal_year}"))
     return sorted(due, key=lambda d: d.post_id)
+
+
+def history_from_rota(
+    first: dt.date,
+    last: dt.date,
+    items_by_month: Mapping[str, Mapping[tuple[int, int], int]],
+    collections_by_month: Mapping[str, Mapping[tuple[int, int], int]],
+    annual: Mapping[str, tuple[int, int]] | None,
+    fiscal_year: int | None,
+    *,
+    at: dt.time,
+) -> list[CollectionRecord]:
+    """The collections the rota makes from ``first`` to ``last``, each at time ``at``
+    (aware): the report's history as records (its monthly totals are the report's)."""
+    records = []
+    day = first
+    while day <= last:
+        for post in rota_due_posts(day, items_by_month, collections_by_month, annual,
+                                   fiscal_year):
+            records.append(CollectionRecord(post.post_id, dt.datetime.combine(day, at),
+                                            post.expected_items, source="seed"))
+        day += dt.timedelta(days=1)
+    return records

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.store.db import TOKYO
 from api.store.tables import CollectionRow, SiteRow
-from drops.rota import rota_due_posts
-from scenarios.calendar import dates
+from drops.rota import history_from_rota
 from scenarios.network import Network
 
 SEED_SOURCE = "seed"
@@ -61,15 +60,12 @@ def _seed_history(session: Session, network: Network) -> int:
     demand = network.demand
     assert network.data_range is not None
     first, last = network.data_range
-    rows = []
-    for day in dates(first, last):
-        for post in rota_due_posts(day, demand.post_items_by_month,
-                                   demand.post_collections_by_month, demand.post_annual,
-                                   demand.fiscal_year):
-            collected_at = dt.datetime.combine(day, dt.time(9, 30), tzinfo=TOKYO)
-            rows.append(CollectionRow(post_id=post.post_id, collected_at=collected_at,
-                                      items=post.expected_items, collected_by=SEED_COLLECTOR,
-                                      note=post.reason, source=SEED_SOURCE))
-    session.add_all(rows)
+    records = history_from_rota(first, last, demand.post_items_by_month,
+                                demand.post_collections_by_month, demand.post_annual,
+                                demand.fiscal_year, at=dt.time(9, 30, tzinfo=TOKYO))
+    session.add_all(CollectionRow(post_id=r.post_id, collected_at=r.collected_at,
+                                  items=r.items, collected_by=SEED_COLLECTOR,
+                                  note="rota reconstruction of the annual report",
+                                  source=SEED_SOURCE) for r in records)
     session.flush()
-    return len(rows)
+    return len(records)
