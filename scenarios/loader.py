@@ -236,6 +236,8 @@ class _Loader:
                 run_weekdays=field("run_weekdays", _weekdays),
                 post_capacity_items=(field("post_capacity_items", _positive_int)
                                      if row.get("post_capacity_items") else None),
+                post_max_interval_days=(field("post_max_interval_days", _positive_int)
+                                        if row.get("post_max_interval_days") else None),
             ))
         if not sites:
             raise ScenarioError(f"{self._where(filename)}: no sites")

@@ -37,7 +37,8 @@ class NetworkSite:
     ``via_port_id`` names the mainland port through which an island site is served (its
     crates cross on the ferry, the van stops at the port); ``run_weekdays`` limits the days
     the van serves the site (empty = every day it is open); ``post_capacity_items`` is the
-    capacity of a return post.
+    capacity of a return post and ``post_max_interval_days`` the longest it may go without
+    being emptied.
     """
 
     site_id: str
@@ -55,6 +56,7 @@ class NetworkSite:
     via_port_id: str = ""
     run_weekdays: frozenset[int] = frozenset()
     post_capacity_items: int | None = None
+    post_max_interval_days: int | None = None
 
 
 @dataclass(frozen=True)
