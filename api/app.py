@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.routers import auth, collections, plans, school_requests, sites
+from api.routers import auth, collections, drops, plans, school_requests, sites
 from api.settings import Settings, get_settings
 from api.store.db import check_migrated, make_engine, make_session_factory
 
@@ -160,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       solver=f"ortools {_version('ortools')}")
 
     for router in (auth.router, sites.router, collections.router, school_requests.router,
-                   plans.router):
+                   plans.router, drops.router):
         application.include_router(router)
     application.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     return application

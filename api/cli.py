@@ -15,6 +15,7 @@ from api.argtypes import non_negative_int, positive_float, positive_int
 from api.bench import add_bench_subcommand
 from api.bench_day import add_bench_day_subcommand
 from api.bench_service import add_bench_service_subcommand
+from api.drops_cli import add_drops_subcommands
 from api.plan_cli import add_plan_subcommand
 from api.service_cli import add_service_subcommands
 from routing.errors import FormatError, ProblemError
@@ -313,7 +314,8 @@ def cmd_example(args: argparse.Namespace) -> int:
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None],
                    ...] = (_add_solve, _add_verify, _add_example, add_bench_subcommand,
                            add_bench_day_subcommand, add_plan_subcommand,
-                           add_service_subcommands, add_bench_service_subcommand)
+                           add_service_subcommands, add_bench_service_subcommand,
+                           add_drops_subcommands)
 
 
 def _load_problem(path: str | Path) -> Problem:
