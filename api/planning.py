@@ -14,8 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from drops.rota import DuePost, rota_due_posts
+from drops.forecast import fit_inflow
+from drops.policy import PolicySettings, PostState, decide, target_intervals
+from drops.records import CollectionRecord
+from drops.rota import DuePost, history_from_rota, rota_due_posts
 from maps import NotVisited, PlanDocument, SiteLabel, plan_geojson, render_map, render_sheet
 from maps import stops_csv as render_stops_csv
 from routing.io import plan_to_json, problem_to_dict
@@ -24,10 +28,12 @@ from routing.problem import Problem
 from routing.result import Plan, PlanStatus
 from routing.verify import Violation, verify
 from scenarios.calendar import WEEKDAY_JA
-from scenarios.day import DayNotes, DayOptions, problem_for_day
+from scenarios.day import DayError, DayNotes, DayOptions, problem_for_day
 from scenarios.demand import MaterialRequest, requests_for_day
 from scenarios.loader import load_network
 from scenarios.network import Network
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 #: The files `write_outputs` writes, in the order the command line lists them.
 OUTPUT_FILES = ("map.html", "sheet.html", "plan.json", "plan.geojson", "stops.csv",
@@ -59,11 +65,61 @@ def get_network(scenario: str | Path | Network) -> Network:
     return _cached_network(str(scenario))
 
 
-def default_due_posts(network: Network, day: dt.date) -> list[DuePost]:
-    """The return posts due on ``day`` when no policy is given: the FY2023 fixed rota."""
+#: The ways the due return posts of a day are chosen.
+POST_POLICIES = ("forecast", "rota")
+
+
+def rota_posts(network: Network, day: dt.date) -> list[DuePost]:
+    """The return posts the FY2023 fixed rota empties on ``day``."""
     demand = network.demand
     return rota_due_posts(day, demand.post_items_by_month, demand.post_collections_by_month,
                           demand.post_annual, demand.fiscal_year)
+
+
+def bundled_history(network: Network) -> list[CollectionRecord]:
+    """The scenario's own collection history (the report's rota, at 09:30 local time)."""
+    demand = network.demand
+    if network.data_range is None:
+        return []
+    first, last = network.data_range
+    return history_from_rota(first, last, demand.post_items_by_month,
+                             demand.post_collections_by_month, demand.post_annual,
+                             demand.fiscal_year, at=dt.time(9, 30, tzinfo=TOKYO))
+
+
+def forecast_posts(network: Network, day: dt.date,
+                   history: Sequence[CollectionRecord] | None = None,
+                   settings: PolicySettings | None = None) -> list[DuePost]:
+    """The posts the forecast policy empties on ``day`` (`drops.policy`): required when the
+    box would pass its safe fill or its target interval by tomorrow, optional (with a
+    penalty, the solver decides) when it is well filled.
+
+    ``history`` holds the collections known before the day (the store's, or by default the
+    scenario's report history); the models are fitted on all of it, the state of each post
+    is its last collection before ``day``.
+    """
+    from api.replay import closed_days, post_rules  # the replay composes the same pieces
+
+    records = list(history) if history is not None else bundled_history(network)
+    rules = post_rules(network)
+    first = min((r.collected_at.astimezone(TOKYO).date() for r in records), default=day)
+    last = max((r.collected_at.astimezone(TOKYO).date() for r in records), default=day)
+    closed = closed_days(network, min(first, day), max(last, day))
+    models = {p: fit_inflow(records, p, tz=TOKYO, closed_days=closed) for p in rules}
+    span_days = max(1, (last - first).days + 1)
+    rates = {p: models[p].expected(first, last) / span_days for p in rules}
+    settings = settings or PolicySettings()
+    intervals = target_intervals(rates, rules, settings.target_wait_days)
+    states = {}
+    for post_id in rules:
+        before = [r.collected_at.astimezone(TOKYO).date() for r in records
+                  if r.post_id == post_id and r.collected_at.astimezone(TOKYO).date() < day]
+        since = max(before, default=day - dt.timedelta(days=rules[post_id].max_interval_days))
+        model = models[post_id]
+        expected = (model.expected(since, day - dt.timedelta(days=1)) - model.rate(since) / 2
+                    + model.rate(day) / 2)
+        states[post_id] = PostState(post_id, since, max(0.0, expected))
+    return decide(day, states, models, rules, intervals, settings)
 
 
 def plan_day(
@@ -72,6 +128,8 @@ def plan_day(
     *,
     requests: Sequence[MaterialRequest] = (),
     due_posts: Sequence[DuePost] | None = None,
+    post_policy: str = "forecast",
+    history: Sequence[CollectionRecord] | None = None,
     options: DayOptions | None = None,
     time_limit_s: float = 10.0,
     seed: int = 0,
@@ -89,7 +147,12 @@ def plan_day(
     requests
         Requests recorded by people, added to the scenario's demand model for the day.
     due_posts
-        Return posts to empty; default: the scenario's fixed rota (`default_due_posts`).
+        Return posts to empty; default: chosen by ``post_policy``.
+    post_policy
+        ``"forecast"`` (default: `forecast_posts`, reading ``history``) or ``"rota"``
+        (the FY2023 fixed rota, `rota_posts`).
+    history
+        The collections known before the day (the store's); default: the scenario's own.
     options
         Mode and van overrides (`scenarios.DayOptions`).
     time_limit_s, seed, workers, solution_limit
@@ -103,7 +166,15 @@ def plan_day(
     """
     network = get_network(scenario)
     wanted = [*requests_for_day(network, day), *requests]
-    posts = default_due_posts(network, day) if due_posts is None else list(due_posts)
+    if due_posts is not None:
+        posts = list(due_posts)
+    elif post_policy == "rota":
+        posts = rota_posts(network, day)
+    elif post_policy == "forecast":
+        posts = forecast_posts(network, day, history)
+    else:
+        raise DayError(f"field 'post_policy': must be one of {', '.join(POST_POLICIES)}, "
+                       f"got {post_policy!r}")
     problem = problem_for_day(network, day, wanted, posts, options)
     started = time.perf_counter()
     if problem.tasks:
