@@ -57,6 +57,11 @@ def add_plan_subcommand(subparsers: Any) -> None:
                         help="hub_and_spoke: everything picked up goes to the hub for sorting "
                              "(normal practice; default); direct: a transfer between two "
                              "sites is delivered the same day by the same van")
+    parser.add_argument("--posts", choices=["forecast", "rota"], default="forecast",
+                        help="how the return posts to empty are chosen: forecast (the policy "
+                             "of drops/policy.py: required when a box would pass its safe fill "
+                             "or its target interval, optional when well filled; default) or "
+                             "rota (the FY2023 fixed rota)")
     parser.add_argument("--vans", type=positive_int, default=None, metavar="N",
                         help="use only the first N vans of the scenario (default: all)")
     parser.add_argument("--capacity-crates", type=positive_int, default=None, metavar="N",
@@ -75,7 +80,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     try:
         options = DayOptions(mode=Mode(args.mode), vehicle_count=args.vans,
                              capacity_crates=args.capacity_crates)
-        day_plan = plan_day(args.scenario, args.date, options=options,
+        day_plan = plan_day(args.scenario, args.date, options=options, post_policy=args.posts,
                             time_limit_s=args.time_limit, seed=args.seed, workers=args.workers)
     except (ScenarioError, DayError) as exc:
         print(f"bookrun plan: {exc}", file=sys.stderr)

@@ -38,11 +38,14 @@ class PlanJob:
     options: dict[str, Any]
     requests: list[dict[str, Any]]  # MaterialRequest fields
     time_limit_s: float
+    post_policy: str = "forecast"
+    history: list[dict[str, Any]] | None = None  # stored collections: post_id, at, items
 
 
 def run_plan_job(job: PlanJob) -> dict[str, Any]:
     """Plan the day in this process and return JSON-ready results (the worker's entry)."""
     from api.planning import plan_day, summary_table
+    from drops.records import CollectionRecord
     from routing.io import plan_to_dict, problem_to_dict
     from scenarios.day import DayOptions
     from scenarios.demand import MaterialRequest, Purpose
@@ -51,8 +54,12 @@ def run_plan_job(job: PlanJob) -> dict[str, Any]:
                                 int(r["items"]), Purpose(r.get("purpose", "request")),
                                 note=r.get("note", "")) for r in job.requests]
     options = DayOptions(**job.options)
+    history = None if job.history is None else [
+        CollectionRecord(h["post_id"], dt.datetime.fromisoformat(h["at"]), int(h["items"]))
+        for h in job.history]
     day_plan = plan_day(job.scenario, dt.date.fromisoformat(job.plan_date), requests=requests,
-                        options=options, time_limit_s=job.time_limit_s)
+                        options=options, time_limit_s=job.time_limit_s,
+                        post_policy=job.post_policy, history=history)
     plan = day_plan.plan
     vans = []
     for route in plan.routes:

@@ -29,6 +29,7 @@ from api.responses import GeoJSONResponse
 from api.schemas.common import Page
 from api.store.db import display_time
 from api.store.tables import (
+    CollectionRow,
     PlanRow,
     PlanStatus,
     RequestStatus,
@@ -63,6 +64,9 @@ class PlanCreate(BaseModel):
     time_limit_s: float | None = Field(default=None, gt=0, le=120,
                                        description="solver time limit (default: the "
                                                    "service's PLAN_TIME_LIMIT_S)")
+    posts: str = Field(default="forecast", pattern="^(forecast|rota)$",
+                       description="return posts chosen by the forecast policy (from the "
+                                   "stored collections) or by the FY2023 fixed rota")
 
 
 class StopDone(BaseModel):
@@ -189,7 +193,8 @@ def create_plan(body: PlanCreate, request: Request, response: Response, session:
     time_limit_s = body.time_limit_s or settings.plan_time_limit_s
     options = {"mode": body.mode.value, "vehicle_count": body.vans}
     row = PlanRow(scenario=network.scenario_id, plan_date=body.date, version=version,
-                  status=PlanStatus.QUEUED, options={**options, "time_limit_s": time_limit_s},
+                  status=PlanStatus.QUEUED, options={**options, "time_limit_s": time_limit_s,
+                                                     "posts": body.posts},
                   created_by_user_id=principal.user_id)
     session.add(row)
     session.flush()
@@ -202,8 +207,12 @@ def create_plan(body: PlanCreate, request: Request, response: Response, session:
     # from its own session, possibly before this request's unit of work would end.
     session.commit()
     jobs = _jobs(request)
+    history = [{"post_id": c.post_id, "at": c.collected_at.isoformat(), "items": c.items}
+               for c in session.scalars(select(CollectionRow).where(
+                   CollectionRow.post_id.in_([s.site_id for s in network.sites
+                                              if s.kind.value == "return_post"])))]
     jobs.submit(PlanJob(row.plan_id, settings.scenario, body.date.isoformat(), options,
-                        recorded, time_limit_s))
+                        recorded, time_limit_s, body.posts, history))
     if wait and jobs.wait(row.plan_id, time_limit_s + 60):
         session.refresh(row)
         response.status_code = status.HTTP_200_OK
