@@ -1,8 +1,8 @@
 """The FastAPI application: `create_app` assembles it, `app` is what uvicorn serves.
 
 Routers per resource (``api/routers/``): ``/auth``, ``/sites``, ``/collections``,
-``/school-requests``, ``/plans``, plus ``/health``. The store is opened from the settings'
-``DATABASE_URL``; a database that is not migrated makes the service refuse to start
+``/school-requests``, ``/plans``, ``/drops``, plus ``/health``. The store is opened from the
+settings' ``DATABASE_URL``; a database that is not migrated makes the service refuse to start
 (``bookrun serve``) or answer 503 naming ``bookrun db upgrade``.
 """
 
