@@ -34,7 +34,10 @@ UTC = dt.UTC
 ROOT = Path(__file__).resolve().parents[2]
 #: The report's table as extracted from the annual report (outside the repository) and the
 #: copy the Munakata scenario bundles.
-SHARED_SEED_DATA = Path(__file__).resolve().parents[3] / "shared" / "seed-data"
+SHARED_SEED_DATA = next(
+    (p for p in (Path(__file__).resolve().parents[3] / "shared" / "seed-data",
+                 Path("/work/shared/seed-data")) if p.is_dir()),
+    Path(__file__).resolve().parents[3] / "shared" / "seed-data")
 BUNDLED_DATA = ROOT / "scenarios" / "munakata"
 ANNUAL_ONLY = ("munakata-yoshitake-cc", "munakata-ikeno-cc", "munakata-misaki-cc")
 
