@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
 from api.settings import Settings
-from api.store.db import NotMigrated, check_migrated
+from api.store.db import NotMigrated, check_migrated, unit_of_work
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -26,15 +26,8 @@ def get_session(request: Request) -> Iterator[Session]:
         except NotMigrated as exc:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(exc)) from None
         state.migrated = True
-    session: Session = state.session_factory()
-    try:
+    with unit_of_work(state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 #: ``scope="function"``: the unit of work ends (commits) before the response is sent, so a
