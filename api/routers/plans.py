@@ -130,8 +130,8 @@ def _out(session: Session, row: PlanRow) -> PlanOut:
     creator = session.get(UserRow, row.created_by_user_id)
     done = session.scalars(select(StopDoneRow).where(StopDoneRow.plan_id == row.plan_id)
                            .order_by(StopDoneRow.stop_done_id)).all()
-    users = {u.user_id: u.username for u in session.scalars(select(UserRow)).all()} \
-        if done else {}
+    users = {u.user_id: u.username for u in session.scalars(select(UserRow).where(
+        UserRow.user_id.in_({d.by_user_id for d in done})))} if done else {}
     return PlanOut(
         plan_id=row.plan_id, scenario=row.scenario, date=row.plan_date, version=row.version,
         status=row.status, options=row.options, created_at=display_time(row.created_at),
@@ -207,10 +207,12 @@ def create_plan(body: PlanCreate, request: Request, response: Response, session:
     # from its own session, possibly before this request's unit of work would end.
     session.commit()
     jobs = _jobs(request)
+    # Only the forecast policy reads the stored collections.
     history = [{"post_id": c.post_id, "at": c.collected_at.isoformat(), "items": c.items}
                for c in session.scalars(select(CollectionRow).where(
                    CollectionRow.post_id.in_([s.site_id for s in network.sites
-                                              if s.kind.value == "return_post"])))]
+                                              if s.kind.value == "return_post"])))
+               ] if body.posts == "forecast" else None
     jobs.submit(PlanJob(row.plan_id, settings.scenario, body.date.isoformat(), options,
                         recorded, time_limit_s, body.posts, history))
     if wait and jobs.wait(row.plan_id, time_limit_s + 60):

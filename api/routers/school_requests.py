@@ -19,6 +19,7 @@ from requested or accepted. A step the status does not allow answers 409 naming 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response, status
@@ -124,6 +125,18 @@ def _out(row: SchoolRequestRow, names: dict[int, str]) -> SchoolRequestOut:
 
 def _one(session: Session, row: SchoolRequestRow) -> SchoolRequestOut:
     return _out(row, _usernames(session, [row]))
+
+
+def _transition(session: Session, request_id: int, principal: Principal,
+                change: Callable[[SchoolRequestRow], object]) -> SchoolRequestOut:
+    """Load the request locked (404 when the caller may not see it), apply ``change`` (a
+    `school_requests_service` step), answer 409/422 for an illegal or invalid step."""
+    row = _load(session, request_id, principal, for_update=True)
+    try:
+        change(row)
+    except (service.RequestInvalid, service.TransitionError) as exc:
+        _fail(exc)
+    return _one(session, row)
 
 
 # --- endpoints -----------------------------------------------------------------------------
@@ -281,12 +294,9 @@ def accept_request(request_id: RequestId, session: SessionDep, principal: StaffD
                    body: NoteBody | None = None) -> SchoolRequestOut:
     """``requested`` → ``accepted``: the library will serve it; the planner takes it up
     from now on. The body (an optional ``note``) may be left out."""
-    row = _load(session, request_id, principal, for_update=True)
-    try:
-        service.accept(session, row, principal.user_id, body.note if body else "")
-    except service.TransitionError as exc:
-        _fail(exc)
-    return _one(session, row)
+    note = body.note if body else ""
+    return _transition(session, request_id, principal,
+                       lambda row: service.accept(session, row, principal.user_id, note))
 
 
 @router.post("/{request_id}/reject", response_model=SchoolRequestOut,
@@ -296,12 +306,8 @@ def reject_request(request_id: RequestId, body: RejectBody, session: SessionDep,
                    principal: StaffDep) -> SchoolRequestOut:
     """``requested`` or ``accepted`` → ``rejected``, with a ``reason`` the school reads
     (required, not blank: else 422)."""
-    row = _load(session, request_id, principal, for_update=True)
-    try:
-        service.reject(session, row, principal.user_id, body.reason)
-    except (service.RequestInvalid, service.TransitionError) as exc:
-        _fail(exc)
-    return _one(session, row)
+    return _transition(session, request_id, principal,
+                       lambda row: service.reject(session, row, principal.user_id, body.reason))
 
 
 @router.post("/{request_id}/cancel", response_model=SchoolRequestOut,
@@ -312,12 +318,9 @@ def cancel_request(request_id: RequestId, session: SessionDep, principal: FilerD
     """``requested`` or ``accepted`` → ``cancelled``, with an optional ``reason``. Once
     scheduled it can no longer be cancelled here (409): ask the library. A librarian of
     another school gets 404."""
-    row = _load(session, request_id, principal, for_update=True)
-    try:
-        service.cancel(session, row, principal.user_id, body.reason if body else "")
-    except service.TransitionError as exc:
-        _fail(exc)
-    return _one(session, row)
+    reason = body.reason if body else ""
+    return _transition(session, request_id, principal,
+                       lambda row: service.cancel(session, row, principal.user_id, reason))
 
 
 @router.post("/{request_id}/delivered", response_model=SchoolRequestOut,
@@ -327,12 +330,9 @@ def deliver_request(request_id: RequestId, session: SessionDep, principal: Carri
                     body: NoteBody | None = None) -> SchoolRequestOut:
     """``scheduled`` → ``delivered``: the materials reached the school. (Marking the plan's
     stop done does the same.)"""
-    row = _load(session, request_id, principal, for_update=True)
-    try:
-        service.mark_delivered(session, row, principal.user_id, body.note if body else "")
-    except service.TransitionError as exc:
-        _fail(exc)
-    return _one(session, row)
+    note = body.note if body else ""
+    return _transition(session, request_id, principal,
+                       lambda row: service.mark_delivered(session, row, principal.user_id, note))
 
 
 @router.post("/{request_id}/returned", response_model=SchoolRequestOut,
@@ -341,9 +341,6 @@ def deliver_request(request_id: RequestId, session: SessionDep, principal: Carri
 def return_request(request_id: RequestId, session: SessionDep, principal: CarrierDep,
                    body: NoteBody | None = None) -> SchoolRequestOut:
     """``delivered`` → ``returned``: the materials came back from the school."""
-    row = _load(session, request_id, principal, for_update=True)
-    try:
-        service.mark_returned(session, row, principal.user_id, body.note if body else "")
-    except service.TransitionError as exc:
-        _fail(exc)
-    return _one(session, row)
+    note = body.note if body else ""
+    return _transition(session, request_id, principal,
+                       lambda row: service.mark_returned(session, row, principal.user_id, note))
