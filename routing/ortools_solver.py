@@ -19,7 +19,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from routing.feasibility import earliest_service_start, lone_task_reason
-from routing.problem import Problem, Task, TaskKind, Vehicle
+from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import (
     Action,
     ActionKind,
@@ -707,6 +707,11 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
     horizon = max(v.shift_end_s for v in vehicles)
     routing.AddDimension(time_callback, horizon, horizon, False, "time")
     time_dimension = routing.GetDimensionOrDie("time")
+    solver = routing.solver()
+    nodes_at_site: dict[str, list[int]] = {}
+    for node_index, node in enumerate(model.nodes):
+        if not node.is_depot:
+            nodes_at_site.setdefault(node.site, []).append(node_index)
     for node_index, node in enumerate(model.nodes):
         if node.is_depot:
             continue
@@ -717,13 +722,10 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
             routing.ActiveVar(index).SetValue(0)
             continue
         if windows:
-            cumul = time_dimension.CumulVar(index)
-            cumul.SetRange(windows[0].start_s, min(windows[-1].end_s, horizon))
-            for before, after in itertools.pairwise(windows):
-                cumul.RemoveInterval(before.end_s + 1, after.start_s - 1)
+            _restrict_to_windows(model, manager, routing, time_dimension, node_index,
+                                 nodes_at_site[node.site], windows, horizon, solver)
     max_site_service = max((n.site_service_s for n in model.nodes), default=0)
     node_visit_transits = [n.task_service_s for n in model.nodes]
-    solver = routing.solver()
     for vehicle_index, vehicle in enumerate(vehicles):
         start = routing.Start(vehicle_index)
         end = routing.End(vehicle_index)
@@ -766,6 +768,45 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
         if node.is_depot and node_index not in in_use:
             routing.AddDisjunction([manager.NodeToIndex(node_index)], 0)
     return time_dimension
+
+
+def _restrict_to_windows(model: _Model, manager: pywrapcp.RoutingIndexManager,
+                         routing: pywrapcp.RoutingModel,
+                         time_dimension: pywrapcp.RoutingDimension, node_index: int,
+                         site_nodes: list[int], windows: list[TimeWindow], horizon: int,
+                         solver: pywrapcp.Solver) -> None:
+    """Keep a task node's service start where docs/semantics.md allows it.
+
+    Only a stop's start must lie inside a window. A node that follows another task at
+    the same site is in the middle of a stop and starts that stop's earlier handling
+    later, so its own start may run past the window's end by up to the other tasks'
+    handling there; a node that opens a stop must start inside a window.
+    """
+    index = manager.NodeToIndex(node_index)
+    cumul = time_dimension.CumulVar(index)
+    others = [n for n in site_nodes if n != node_index]
+    extension_s = sum(model.nodes[n].task_service_s for n in others)
+    if extension_s == 0:
+        cumul.SetRange(windows[0].start_s, min(windows[-1].end_s, horizon))
+        for before, after in itertools.pairwise(windows):
+            cumul.RemoveInterval(before.end_s + 1, after.start_s - 1)
+        return
+    cumul.SetRange(windows[0].start_s, min(windows[-1].end_s + extension_s, horizon))
+    for before, after in itertools.pairwise(windows):
+        if before.end_s + extension_s + 1 <= after.start_s - 1:
+            cumul.RemoveInterval(before.end_s + extension_s + 1, after.start_s - 1)
+    # Whether the node directly follows another task node at its site (mid-stop).
+    mid_stop = solver.Max([routing.NextVar(manager.NodeToIndex(n)) == index
+                           for n in others])
+    for before, after in itertools.pairwise([*windows, None]):
+        late_from = before.end_s + 1
+        late_to = min(before.end_s + extension_s,
+                      horizon if after is None else after.start_s - 1)
+        if late_from > late_to:
+            continue
+        # Opening a stop late, after this window and before the next: not allowed.
+        solver.Add(solver.Max([mid_stop, cumul <= before.end_s,
+                               cumul >= late_to + 1]) == 1)
 
 
 def _add_capacity(model: _Model, manager: pywrapcp.RoutingIndexManager,

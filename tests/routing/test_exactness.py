@@ -9,7 +9,8 @@ test_solve.py and test_solve_properties.py.
 Each solve runs GLS for its full ``time_limit_s=2`` (no solution limit), so keep the
 parametrisation short: 8 one-van days with up to 7 task ends, 4 two-van days with up to
 5, one hand-kept two-van day where guided local search alone misses the optimum, and two
-days where the solver misses it today (strict xfails naming the finding).
+days the solver once missed (a shipment crowding out two tasks; four tasks in one stop
+that opens just before its site closes).
 """
 
 from __future__ import annotations
@@ -83,15 +84,11 @@ CASES = [
                    id=f"2vans-seed{seed}") for seed in TWO_VAN_SEEDS),
     # A hard day for guided local search alone (see gls_stuck_problem).
     pytest.param(gls_stuck_problem, id="2vans-gls-local-optimum"),
-    # Findings reported to the lead, kept visible as strict xfails (an XPASS fails).
+    # Four tasks at s2 in one stop starting 182 s before s2 closes: only the stop's
+    # start must lie inside the window (the solver once asked it of every task).
     pytest.param(
         lambda: random_tiny_problem(113, n_vehicles=1, max_ends=7),
-        id="1van-seed113-four-tasks-in-one-stop-near-closing",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "solver bug reported to the lead: the optimum (62.356) does four tasks at s2 in "
-            "one stop starting 182 s before s2 closes; the solver wants every task inside "
-            "the window (see test_solve.py::test_tasks_sharing_a_stop_need_only_the_stop_"
-            "start_inside_the_window) and returns 87.404"))),
+        id="1van-seed113-four-tasks-in-one-stop-near-closing"),
     pytest.param(
         lambda: random_tiny_problem(217, n_vehicles=1, max_ends=7),
         # Parallel cheapest insertion alone serves the t3 shipment and no search trades

@@ -465,13 +465,9 @@ def test_day_without_tasks_has_no_routes_and_costs_nothing() -> None:
     assert plan.status is PlanStatus.COMPLETE
 
 
-# ----------------------------------------------------------------- the stop rule (finding)
+# ----------------------------------------------------------------- the stop rule
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "solver bug reported to the lead: each task node of a stop must start inside the "
-    "window (node start = stop start + earlier tasks' service), docs/semantics.md only "
-    "asks it of the stop's start_s; the second task is left out as no_room_in_plan"))
 def test_tasks_sharing_a_stop_need_only_the_stop_start_inside_the_window() -> None:
     # Open 10:00-10:05; one stop from 10:00 does both 10-min deliveries (verify accepts it,
     # see test_exactness.py::test_brute_force_needs_only_the_stop_start_inside_the_window).
