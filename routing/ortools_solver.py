@@ -798,14 +798,13 @@ def _restrict_to_windows(model: _Model, manager: pywrapcp.RoutingIndexManager,
     # Whether the node directly follows another task node at its site (mid-stop).
     mid_stop = solver.Max([routing.NextVar(manager.NodeToIndex(n)) == index
                            for n in others])
-    for before, after in itertools.pairwise([*windows, None]):
-        late_from = before.end_s + 1
-        late_to = min(before.end_s + extension_s,
-                      horizon if after is None else after.start_s - 1)
-        if late_from > late_to:
+    next_starts = [w.start_s for w in windows[1:]] + [horizon + 1]
+    for window, next_start_s in zip(windows, next_starts, strict=True):
+        late_to = min(window.end_s + extension_s, next_start_s - 1)
+        if window.end_s + 1 > late_to:
             continue
         # Opening a stop late, after this window and before the next: not allowed.
-        solver.Add(solver.Max([mid_stop, cumul <= before.end_s,
+        solver.Add(solver.Max([mid_stop, cumul <= window.end_s,
                                cumul >= late_to + 1]) == 1)
 
 
