@@ -480,6 +480,21 @@ def test_tasks_sharing_a_stop_need_only_the_stop_start_inside_the_window() -> No
     assert plan.served_task_ids() == {"a", "b"}
 
 
+def test_a_stop_may_run_into_the_gap_between_two_windows_but_not_open_there() -> None:
+    # Open 10:00-10:05 and 14:00-14:05. Three 10-minute pickups: one stop from 10:00 (or
+    # 14:00) handles all three; a van that reached x at 10:20 could not open a stop.
+    windows = (TimeWindow(10 * H, 10 * H + 300), TimeWindow(14 * H, 14 * H + 300))
+    sites, matrix = _star({"x": 600}, service_s=60, windows={"x": windows})
+    tasks = tuple(Task(t, TaskKind.PICKUP, site_id="x", amount={"crates": 1}, service_s=600)
+                  for t in ("a", "b", "c"))
+    plan = solve_and_verify(Problem(sites, (_van(shift_start_s=9 * H),), tasks, matrix),
+                            **FAST)
+    assert plan.served_task_ids() == {"a", "b", "c"}
+    (stop,) = plan.routes[0].stops
+    assert stop.start_s in (10 * H, 14 * H)
+    assert stop.departure_s - stop.start_s == 60 + 3 * 600
+
+
 # ----------------------------------------------------------------- arguments, determinism
 
 
