@@ -36,6 +36,8 @@ from routing.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
 
+_BOOL_FALSE = 2  # OptionalBoolean BOOL_FALSE in routing_parameters.proto
+
 _FIRST_SOLUTION = {
     "path_cheapest_arc": routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC,
     "parallel_cheapest_insertion":
@@ -87,6 +89,16 @@ class SolverOptions:
     initial_temperature: float = 1e-4  # relative to the plan's cost
     final_temperature: float = 1e-6
     iterations: int | None = None  # rounds of the iterated search; None: until the time limit
+    local_repair: bool = True  # each round repairs only the routes it touched and nearby
+    local_repair_min_routes: int = 8  # ... when the first plan has at least this many routes
+    local_metaheuristic_share: float = 0.1  # guided local search's share before it
+    nearby_routes: int = 2  # routes near the removed stops a local repair may also use
+    # OR-Tools operators a local repair leaves out (slow for what they find there).
+    repair_operators_off: tuple[str, ...] = (
+        "use_global_cheapest_insertion_path_lns", "use_local_cheapest_insertion_path_lns",
+        "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+        "use_global_cheapest_insertion_visit_types_lns",
+        "use_local_cheapest_insertion_visit_types_lns")
     log_search: bool = False
     extra_parameters: dict[str, object] = field(default_factory=dict)
 
@@ -134,6 +146,9 @@ class _Model:
     required_penalty: int
     longest_leg_cost: float
     largest_fixed_cost: float
+    # How far before its latest start a break must be placeable (the largest site
+    # service): shared by the whole day's model and every sub-model cut from it.
+    break_margin_s: int = 0
 
     def task_groups(self) -> tuple[dict[int, int], dict[int, list[int]]]:
         """The task (group number) of each task node, and the nodes of each task."""
@@ -164,6 +179,8 @@ class _Search:
     manager: pywrapcp.RoutingIndexManager
     routing: pywrapcp.RoutingModel
     time_dimension: pywrapcp.RoutingDimension
+    vehicle_indices: list[int]  # each vehicle's index in the problem
+    required_penalty: int
     searched: bool = False
 
     def solve_from(self, start: pywrapcp.Assignment,
@@ -220,7 +237,8 @@ def _open_search(model: _Model, vehicle_indices: list[int], required_penalty: in
     time_dimension = _add_dimensions(model, manager, routing, vehicles, required_penalty)
     if close:
         routing.CloseModelWithParameters(pywrapcp.DefaultRoutingSearchParameters())
-    return _Search(model, vehicles, manager, routing, time_dimension)
+    return _Search(model, vehicles, manager, routing, time_dimension,
+                   list(vehicle_indices), required_penalty)
 
 
 def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
@@ -302,15 +320,10 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         solution_limit is None or options.iterations is not None)
     minimise_fleet = run_iterated and options.iterations is None and \
         len(problem.vehicles) > 1 and _fixed_costs_dominate(model)
-    share = 1.0
-    if run_iterated:
-        share = options.fleet_metaheuristic_share if minimise_fleet \
-            else options.metaheuristic_share
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST_SOLUTION[first_solution]
     params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
     params.guided_local_search_lambda_coefficient = options.guided_local_search_lambda
-    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * share * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
     params.log_search = options.log_search
@@ -318,19 +331,32 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         _set_parameter(params, key, value)
 
     search.searched = True
-    if options.first_solution == "automatic" and has_shipments and solution_limit is None:
+    first = None
+    if options.first_solution == "automatic" and solution_limit is None:
         # With shipments no construction is reliably best (parallel cheapest insertion
         # can block a pair behind two tasks) and each takes milliseconds: build one plan
         # with each and improve the cheapest. Without shipments savings is kept: on
         # Solomon a cheaper first plan was not a better start (1.49 % against 1.37 %).
-        probed = _cheapest_first_solution(search, time_limit_s * 0.05)
+        probed = _cheapest_first_solution(
+            search, time_limit_s * 0.05,
+            _PROBED_FIRST_SOLUTIONS if has_shipments else ("savings",))
         if probed is not None:
             first_solution, first = probed
-            params.time_limit.FromMilliseconds(
-                max(1, int((started + time_limit_s * share - time.perf_counter()) * 1000)))
-            assignment = search.routing.SolveFromAssignmentWithParameters(first, params)
-        else:
-            assignment = search.routing.SolveWithParameters(params)
+    # Many short routes: a repair of a few routes is a small model, so the iterated
+    # search gets most of the time; few long routes: guided local search gets half.
+    many_routes = options.local_repair and first is not None and \
+        _used_routes(search, first) >= options.local_repair_min_routes
+    share = 1.0
+    if run_iterated:
+        share = options.fleet_metaheuristic_share if minimise_fleet else \
+            options.local_metaheuristic_share if many_routes else options.metaheuristic_share
+    params.time_limit.FromMilliseconds(
+        max(1, int((started + time_limit_s * share - time.perf_counter()) * 1000)))
+    if first is not None:
+        # Kept aside: the search's own solution objects are reused by the next solve,
+        # and a search that runs out of time before its first step returns nothing.
+        kept = search.routing.solver().Assignment(first)
+        assignment = search.routing.SolveFromAssignmentWithParameters(first, params) or kept
     else:
         assignment = search.routing.SolveWithParameters(params)
     solver_info: dict[str, object] = {
@@ -370,9 +396,12 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
             fresh.solve_from(start, repair)
         if restarted is not None and restarted.ObjectiveValue() <= assignment.ObjectiveValue():
             search, assignment = fresh, restarted
-        assignment, rounds = _iterated_local_search(search, assignment, options, seed=seed,
-                                                    deadline=deadline)
+        local_repair = options.local_repair and \
+            _used_routes(search, assignment) >= options.local_repair_min_routes
+        iterate = _local_iterated_search if local_repair else _iterated_local_search
+        assignment, rounds = iterate(search, assignment, options, seed=seed, deadline=deadline)
         solver_info["iterated_rounds"] = rounds
+        solver_info["iterated_repair"] = "local" if local_repair else "whole day"
 
     routes, dropped = _extract(search, assignment)
     for task in dropped:
@@ -387,15 +416,19 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     return _finish(problem, routes, unassigned, started, solver_info)
 
 
+def _used_routes(search: _Search, assignment: pywrapcp.Assignment) -> int:
+    return sum(1 for route in search.routes_of(assignment) if route)
+
+
 _PROBED_FIRST_SOLUTIONS = ("savings", "parallel_cheapest_insertion",
                            "local_cheapest_insertion", "global_cheapest_arc")
 
 
-def _cheapest_first_solution(search: _Search, limit_each_s: float
+def _cheapest_first_solution(search: _Search, limit_each_s: float, names: Sequence[str]
                              ) -> tuple[str, pywrapcp.Assignment] | None:
     """The cheapest first plan among a few OR-Tools constructions (no local search)."""
     best: tuple[str, pywrapcp.Assignment] | None = None
-    for name in _PROBED_FIRST_SOLUTIONS:
+    for name in names:
         probe = pywrapcp.DefaultRoutingSearchParameters()
         probe.first_solution_strategy = _FIRST_SOLUTION[name]
         probe.solution_limit = 1
@@ -596,6 +629,169 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
     return best, rounds
 
 
+class _RouteCosts:
+    """Route and plan costs exactly as the OR-Tools objective counts them (internal units)."""
+
+    def __init__(self, search: _Search) -> None:
+        model = search.model
+        distance, _ = _transit_matrices(model)
+        self._arcs: list[np.ndarray] = []
+        by_ratio: dict[float, np.ndarray] = {}
+        for vehicle in search.vehicles:
+            ratio = vehicle.cost_per_km * model.cost_scale / 1000.0
+            if ratio not in by_ratio:
+                by_ratio[ratio] = np.rint(distance * ratio).astype(np.int64)
+            self._arcs.append(by_ratio[ratio])
+        self._fixed = [round(v.fixed_cost * model.cost_scale) for v in search.vehicles]
+        self._ends = [(model.vehicle_start_nodes[i], model.vehicle_end_nodes[i])
+                      for i in search.vehicle_indices]
+        self._penalty = np.zeros(len(model.nodes), dtype=np.int64)
+        for task in model.tasks:
+            penalty = search.required_penalty if task.required else \
+                round((task.penalty or 0.0) * model.cost_scale)
+            ends = model.task_nodes[task.task_id]
+            if len(ends) == 2:
+                self._penalty[ends[0]] = penalty // 2
+                self._penalty[ends[1]] = penalty - penalty // 2
+            else:
+                self._penalty[ends[0]] = penalty
+
+    def route(self, vehicle: int, nodes: Sequence[int]) -> int:
+        if not nodes:
+            return 0
+        start, end = self._ends[vehicle]
+        path = np.array([start, *nodes, end], dtype=np.int64)
+        return int(self._arcs[vehicle][path[:-1], path[1:]].sum()) + self._fixed[vehicle]
+
+    def missing(self, nodes: set[int]) -> int:
+        return int(self._penalty[list(nodes)].sum()) if nodes else 0
+
+
+def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
+                           options: SolverOptions, *, seed: int, deadline: float,
+                           ) -> tuple[pywrapcp.Assignment, int]:
+    """Ruin and repair rounds where each repair searches only the routes it touched.
+
+    A descent over the whole day costs OR-Tools about as much per round as the day has
+    stops, most of them far from the ruin; here each round removes strings of stops near
+    a random stop (or a short route), builds a small model of the routes they came
+    from, a few routes nearby and the tasks nobody serves, and lets OR-Tools' descent
+    repair that. Routes are independent of one another, so a plan feasible in the small
+    model is feasible in the day's. The new routes replace the old ones under a
+    simulated-annealing rule on the exact change in cost; the best plan found is
+    polished by one descent over the whole day at the end.
+    """
+    model = search.model
+    rng = np.random.default_rng(seed)
+    task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
+    if not task_nodes:
+        return assignment, 0
+    group_of, members = model.task_groups()
+    neighbours = model.neighbours()
+    costs = _RouteCosts(search)
+    use_route_removal = options.route_removal_always or any(
+        v.fixed_cost > 0 for v in search.vehicles)
+    repair = pywrapcp.DefaultRoutingSearchParameters()
+    repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
+    polish = pywrapcp.DefaultRoutingSearchParameters()
+    polish.CopyFrom(repair)
+    for name in options.repair_operators_off:
+        setattr(repair.local_search_operators, name, _BOOL_FALSE)
+    tasks_of_node = [node.task for node in model.nodes]
+
+    routes = search.routes_of(assignment)
+    route_cost = [costs.route(k, r) for k, r in enumerate(routes)]
+    unserved = set(task_nodes) - {n for r in routes for n in r}
+    current_cost = sum(route_cost) + costs.missing(unserved)
+    best_routes, best_cost = [list(r) for r in routes], current_cost
+
+    started = time.perf_counter()
+    # Time kept for the closing descent over the whole day.
+    polish_s = min(0.1 * (deadline - started), 0.002 * len(task_nodes) + 0.05)
+    stop_at = deadline - polish_s
+    budget = max(stop_at - started, 1e-9)
+    rounds = 0
+    while True:
+        now = time.perf_counter()
+        if options.iterations is not None:
+            if rounds >= options.iterations or now >= deadline:
+                break
+            progress = rounds / max(1, options.iterations)
+        else:
+            if now >= stop_at:
+                break
+            progress = (now - started) / budget
+        rounds += 1
+        if use_route_removal and rng.random() < options.route_removal_probability:
+            removed = route_removal(routes, group_of, members, rng)
+        else:
+            removed = string_removal(routes, neighbours, group_of, members, rng,
+                                     average_removed=options.ruin_average_removed,
+                                     max_string=options.ruin_max_string)
+        if not removed:
+            continue
+        route_of = {n: k for k, r in enumerate(routes) for n in r}
+        chosen = list(dict.fromkeys(route_of[n] for n in removed if n in route_of))
+        wanted = len(chosen) + options.nearby_routes
+        for rank in range(len(task_nodes) - 1):
+            if len(chosen) >= wanted:
+                break
+            for n in removed:
+                k = route_of.get(neighbours[n][rank]) if rank < len(neighbours[n]) else None
+                if k is not None and k not in chosen and len(chosen) < wanted:
+                    chosen.append(k)
+        spare = next((k for k, r in enumerate(routes) if not r and k not in chosen), None)
+        if spare is not None:
+            chosen.append(spare)
+        chosen.sort()
+        sub_nodes = [n for k in chosen for n in routes[k]] + sorted(unserved)
+        sub_tasks = list({id(t): t for t in (tasks_of_node[n] for n in sub_nodes)
+                          if t is not None}.values())
+        sub_model = _build_model(model.problem, sub_tasks,
+                                 break_margin_s=model.break_margin_s)
+        to_sub = {full: part for task in sub_tasks for full, part in
+                  zip(model.task_nodes[task.task_id], sub_model.task_nodes[task.task_id],
+                      strict=True)}
+        to_full = {part: full for full, part in to_sub.items()}
+        sub = _open_search(sub_model, [search.vehicle_indices[k] for k in chosen],
+                           search.required_penalty, close=True)
+        start = sub.assignment_from([[to_sub[n] for n in routes[k] if n not in removed]
+                                     for k in chosen])
+        if start is None:
+            continue
+        repair.time_limit.FromMilliseconds(
+            max(1, int((deadline - time.perf_counter()) * 1000)))
+        candidate = sub.solve_from(start, repair)
+        if candidate is None:
+            continue
+        new_routes = [[to_full[n] for n in r] for r in sub.routes_of(candidate)]
+        new_costs = [costs.route(k, r) for k, r in zip(chosen, new_routes, strict=True)]
+        served = {n for r in new_routes for n in r}
+        new_unserved = {n for n in sub_nodes if n not in served}
+        delta = (sum(new_costs) + costs.missing(new_unserved)
+                 - sum(route_cost[k] for k in chosen) - costs.missing(unserved))
+        temperature = options.initial_temperature * (
+            options.final_temperature / options.initial_temperature) ** progress
+        threshold = current_cost * temperature * -math.log(max(rng.random(), 1e-300))
+        if delta < threshold:
+            for k, r, c in zip(chosen, new_routes, new_costs, strict=True):
+                routes[k], route_cost[k] = r, c
+            unserved = new_unserved
+            current_cost += delta
+            if current_cost < best_cost:
+                best_routes, best_cost = [list(r) for r in routes], current_cost
+    logger.debug("local iterated search: %d rounds", rounds)
+
+    start = search.assignment_from(best_routes)
+    if start is None:
+        return assignment, rounds
+    polish.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+    polished = search.solve_from(start, polish)
+    if polished is None or polished.ObjectiveValue() > assignment.ObjectiveValue():
+        return assignment, rounds
+    return polished, rounds
+
+
 def _ordered_tasks(tasks: Sequence[Task], seed: int) -> list[Task]:
     if seed == 0:
         return list(tasks)
@@ -611,7 +807,8 @@ def _set_parameter(params: object, dotted_key: str, value: object) -> None:
     setattr(target, last, value)
 
 
-def _build_model(problem: Problem, tasks: list[Task]) -> _Model:
+def _build_model(problem: Problem, tasks: list[Task], *,
+                 break_margin_s: int | None = None) -> _Model:
     matrix = problem.matrix
     nodes: list[_Node] = []
     depot_node_of_site: dict[str, int] = {}
@@ -662,10 +859,13 @@ def _build_model(problem: Problem, tasks: list[Task]) -> _Model:
     required_penalty = int(min(
         100 * (4 * longest_leg_cost + largest_fixed + largest_penalty) + 1000,
         2**52 / max(1, len(tasks))))
+    if break_margin_s is None:
+        break_margin_s = max((n.site_service_s for n in nodes), default=0)
     return _Model(problem, nodes, tasks, task_nodes,
                   [depot_node_of_site[v.start_site_id] for v in problem.vehicles],
                   [depot_node_of_site[v.end_site_id] for v in problem.vehicles],
-                  cost_scale, required_penalty, longest_leg_cost, largest_fixed)
+                  cost_scale, required_penalty, longest_leg_cost, largest_fixed,
+                  break_margin_s)
 
 
 def _transit_matrices(model: _Model) -> tuple[np.ndarray, np.ndarray]:
@@ -724,7 +924,6 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
         if windows:
             _restrict_to_windows(model, manager, routing, time_dimension, node_index,
                                  nodes_at_site[node.site], windows, horizon, solver)
-    max_site_service = max((n.site_service_s for n in model.nodes), default=0)
     node_visit_transits = [n.task_service_s for n in model.nodes]
     for vehicle_index, vehicle in enumerate(vehicles):
         start = routing.Start(vehicle_index)
@@ -736,7 +935,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
         if vehicle.lunch_break is not None:
             lb = vehicle.lunch_break
             # Leave room to move the break past the site service of the stop it follows.
-            latest = max(lb.earliest_start_s, lb.latest_start_s - max_site_service)
+            latest = max(lb.earliest_start_s, lb.latest_start_s - model.break_margin_s)
             interval = solver.FixedDurationIntervalVar(
                 lb.earliest_start_s, latest, lb.duration_s, False,
                 f"break {vehicle.vehicle_id}")

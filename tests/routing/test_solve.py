@@ -495,6 +495,22 @@ def test_a_stop_may_run_into_the_gap_between_two_windows_but_not_open_there() ->
     assert stop.departure_s - stop.start_s == 60 + 3 * 600
 
 
+def test_a_day_of_many_short_routes_is_improved_by_local_repairs_and_verifies(
+        munakata_like_problem: Problem) -> None:
+    # Twelve small vans (4 crates each): many short routes, so each ruin-and-repair round
+    # searches a small model of the routes it touched (docs/benchmarks.md).
+    (van, *_) = munakata_like_problem.vehicles
+    vans = tuple(dataclasses.replace(van, vehicle_id=f"small-{k}",
+                                     capacity={"crates": 4, "items": 200})
+                 for k in range(12))
+    problem = dataclasses.replace(munakata_like_problem, vehicles=vans)
+    plan = solve_and_verify(problem, time_limit_s=3)
+    assert plan.solver["iterated_repair"] == "local"
+    assert plan.solver["iterated_rounds"] > 0
+    assert plan.status is PlanStatus.COMPLETE, plan.summary()
+    assert len(plan.routes) >= 8
+
+
 # ----------------------------------------------------------------- arguments, determinism
 
 

@@ -15,9 +15,10 @@ from bruteforce import solve_and_verify
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from routing import SolverOptions
 from routing.matrix import geodesic_matrix
 from routing.problem import Break, Problem, Site, Task, TaskKind, TimeWindow, Vehicle
-from routing.result import PlanStatus, UnassignedReason
+from routing.result import Plan, PlanStatus, UnassignedReason
 
 H = 3_600
 
@@ -133,7 +134,24 @@ def _break_inside_a_stop() -> Problem:
 def test_random_day_plan_verifies_and_accounts_for_every_task_once_with_a_fitting_reason(
         problem: Problem) -> None:
     plan = solve_and_verify(problem, time_limit_s=1, solution_limit=50)
+    _assert_every_task_accounted_for_once(problem, plan)
 
+
+@SETTINGS
+@given(problem=problems())
+@example(problem=_break_inside_a_stop())
+def test_local_repair_rounds_keep_the_plan_valid_and_every_task_accounted_for(
+        problem: Problem) -> None:
+    # Force the iterated search's local repair (small models of a few routes) on days of
+    # any size: its cost bookkeeping and the model it cuts out must stay exact.
+    options = SolverOptions(local_repair_min_routes=0, iterations=6,
+                            local_metaheuristic_share=0.05)
+    plan = solve_and_verify(problem, time_limit_s=1, options=options)
+    assert plan.solver.get("iterated_repair") != "whole day", plan.solver
+    _assert_every_task_accounted_for_once(problem, plan)
+
+
+def _assert_every_task_accounted_for_once(problem: Problem, plan: Plan) -> None:
     served = plan.served_task_ids()
     unassigned = [u.task_id for u in plan.unassigned]
     assert len(unassigned) == len(set(unassigned)), "a task is unassigned twice"
