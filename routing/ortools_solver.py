@@ -480,9 +480,15 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
             break
         candidate = first
         if soft.unperformed_required(first):
-            candidate, _ = _iterated_local_search(
-                soft, first, options, seed=seed + tries, deadline=attempt_deadline,
-                stop_when=soft.serves_every_required_task)
+            if options.local_repair and _used_routes(soft, first) >= \
+                    options.local_repair_min_routes:
+                candidate, _ = _local_iterated_search(
+                    soft, first, options, seed=seed + tries, deadline=attempt_deadline,
+                    until_all_required=True)
+            else:
+                candidate, _ = _iterated_local_search(
+                    soft, first, options, seed=seed + tries, deadline=attempt_deadline,
+                    stop_when=soft.serves_every_required_task)
         if soft.unperformed_required(candidate):
             break
         hard = _open_search(model, indices, model.required_penalty, close=True)
@@ -669,6 +675,7 @@ class _RouteCosts:
 
 def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
                            options: SolverOptions, *, seed: int, deadline: float,
+                           until_all_required: bool = False,
                            ) -> tuple[pywrapcp.Assignment, int]:
     """Ruin and repair rounds where each repair searches only the routes it touched.
 
@@ -679,7 +686,8 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     repair that. Routes are independent of one another, so a plan feasible in the small
     model is feasible in the day's. The new routes replace the old ones under a
     simulated-annealing rule on the exact change in cost; the best plan found is
-    polished by one descent over the whole day at the end.
+    polished by one descent over the whole day at the end. With
+    ``until_all_required``, stops as soon as the best plan serves every required task.
     """
     model = search.model
     rng = np.random.default_rng(seed)
@@ -780,6 +788,10 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
             current_cost += delta
             if current_cost < best_cost:
                 best_routes, best_cost = [list(r) for r in routes], current_cost
+                if until_all_required and not any(
+                        (task := tasks_of_node[n]) is not None and task.required
+                        for n in unserved):
+                    break
     logger.debug("local iterated search: %d rounds", rounds)
 
     start = search.assignment_from(best_routes)
