@@ -564,6 +564,38 @@ def _fixed_costs_dominate(model: _Model) -> bool:
     return model.largest_fixed_cost > 5 * round_trip_cost
 
 
+def _progress(options: SolverOptions, rounds: int, started: float, stop_at: float,
+              deadline: float) -> float | None:
+    """How far the iterated search is (0 to 1), or None when it must stop."""
+    now = time.perf_counter()
+    if options.iterations is not None:
+        if rounds >= options.iterations or now >= deadline:
+            return None
+        return rounds / max(1, options.iterations)
+    if now >= stop_at:
+        return None
+    return (now - started) / max(stop_at - started, 1e-9)
+
+
+def _ruin(model: _Model, routes: Sequence[Sequence[int]], options: SolverOptions,
+          rng: np.random.Generator, use_route_removal: bool) -> set[int]:
+    """The nodes one round takes out: a short route now and then, else SISR strings."""
+    group_of, members = model.task_groups()
+    if use_route_removal and rng.random() < options.route_removal_probability:
+        return route_removal(routes, group_of, members, rng)
+    return string_removal(routes, model.neighbours(), group_of, members, rng,
+                          average_removed=options.ruin_average_removed,
+                          max_string=options.ruin_max_string)
+
+
+def _acceptance_threshold(options: SolverOptions, current_cost: float, progress: float,
+                          rng: np.random.Generator) -> float:
+    """How much worse a repaired plan may be and still be kept (simulated annealing)."""
+    temperature = options.initial_temperature * (
+        options.final_temperature / options.initial_temperature) ** progress
+    return float(current_cost * temperature * -math.log(max(rng.random(), 1e-300)))
+
+
 def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
                            options: SolverOptions, *, seed: int, deadline: float,
                            stop_when: Callable[[pywrapcp.Assignment], bool] | None = None,
@@ -577,8 +609,6 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
     task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
     if not task_nodes:
         return assignment, 0
-    group_of, members = model.task_groups()
-    neighbours = model.neighbours()
     use_route_removal = options.route_removal_always or any(
         v.fixed_cost > 0 for v in search.vehicles)
 
@@ -589,25 +619,13 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
     best_cost = current_cost = assignment.ObjectiveValue()
     current_routes = search.routes_of(assignment)
     started = time.perf_counter()
-    budget = max(deadline - started, 1e-9)
     rounds = failed = 0
     while True:
-        now = time.perf_counter()
-        if options.iterations is not None:
-            if rounds >= options.iterations or now >= deadline:
-                break
-            progress = rounds / max(1, options.iterations)
-        else:
-            if now >= deadline - 0.01:
-                break
-            progress = (now - started) / budget
+        progress = _progress(options, rounds, started, deadline - 0.01, deadline)
+        if progress is None:
+            break
         rounds += 1
-        if use_route_removal and rng.random() < options.route_removal_probability:
-            removed = route_removal(current_routes, group_of, members, rng)
-        else:
-            removed = string_removal(current_routes, neighbours, group_of, members, rng,
-                                     average_removed=options.ruin_average_removed,
-                                     max_string=options.ruin_max_string)
+        removed = _ruin(model, current_routes, options, rng, use_route_removal)
         start = search.assignment_from(
             [[n for n in route if n not in removed] for route in current_routes])
         if start is None:
@@ -621,9 +639,7 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
         if candidate is None:
             continue
         cost = candidate.ObjectiveValue()
-        temperature = options.initial_temperature * (
-            options.final_temperature / options.initial_temperature) ** progress
-        threshold = current_cost * temperature * -math.log(max(rng.random(), 1e-300))
+        threshold = _acceptance_threshold(options, current_cost, progress, rng)
         if cost < current_cost + threshold:
             current_cost = cost
             current_routes = search.routes_of(candidate)
@@ -694,7 +710,6 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
     if not task_nodes:
         return assignment, 0
-    group_of, members = model.task_groups()
     neighbours = model.neighbours()
     costs = _RouteCosts(search)
     use_route_removal = options.route_removal_always or any(
@@ -717,25 +732,13 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     # Time kept for the closing descent over the whole day.
     polish_s = min(0.1 * (deadline - started), 0.002 * len(task_nodes) + 0.05)
     stop_at = deadline - polish_s
-    budget = max(stop_at - started, 1e-9)
     rounds = 0
     while True:
-        now = time.perf_counter()
-        if options.iterations is not None:
-            if rounds >= options.iterations or now >= deadline:
-                break
-            progress = rounds / max(1, options.iterations)
-        else:
-            if now >= stop_at:
-                break
-            progress = (now - started) / budget
+        progress = _progress(options, rounds, started, stop_at, deadline)
+        if progress is None:
+            break
         rounds += 1
-        if use_route_removal and rng.random() < options.route_removal_probability:
-            removed = route_removal(routes, group_of, members, rng)
-        else:
-            removed = string_removal(routes, neighbours, group_of, members, rng,
-                                     average_removed=options.ruin_average_removed,
-                                     max_string=options.ruin_max_string)
+        removed = _ruin(model, routes, options, rng, use_route_removal)
         if not removed:
             continue
         route_of = {n: k for k, r in enumerate(routes) for n in r}
@@ -778,9 +781,7 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
         new_unserved = {n for n in sub_nodes if n not in served}
         delta = (sum(new_costs) + costs.missing(new_unserved)
                  - sum(route_cost[k] for k in chosen) - costs.missing(unserved))
-        temperature = options.initial_temperature * (
-            options.final_temperature / options.initial_temperature) ** progress
-        threshold = current_cost * temperature * -math.log(max(rng.random(), 1e-300))
+        threshold = _acceptance_threshold(options, current_cost, progress, rng)
         if delta < threshold:
             for k, r, c in zip(chosen, new_routes, new_costs, strict=True):
                 routes[k], route_cost[k] = r, c
