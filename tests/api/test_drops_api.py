@@ -5,14 +5,12 @@ the store holds the seeded FY2023 history."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from api.store.db import TOKYO
+from api.planning import bundled_history
 from drops.report import monthly_report
-from drops.rota import history_from_rota
 from scenarios.loader import load_network
 from scenarios.network import SiteKind
 
@@ -27,10 +25,7 @@ def _get(service: Any, path: str, user: str | None = "staff1", **params: str) ->
 def test_report_json_equals_the_bundled_report_of_fy2023(service: Any) -> None:
     network = load_network("munakata")
     demand = network.demand
-    assert network.data_range is not None
-    records = history_from_rota(*network.data_range, demand.post_items_by_month,
-                                demand.post_collections_by_month, demand.post_annual,
-                                demand.fiscal_year, at=dt.time(9, 30, tzinfo=TOKYO))
+    records = bundled_history(network)
     posts = {s.site_id: s.name_ja for s in network.sites_of_kind(SiteKind.RETURN_POST)}
     bundled = monthly_report(records, 2023, posts=posts, annual_only=demand.post_annual.keys())
 

@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from api.planning import bundled_history
 from drops.chart import AVERAGE_PANEL, ITEMS_PANEL, report_chart_svg
 from drops.records import CollectionRecord
 from drops.report import Report, monthly_report
-from drops.rota import history_from_rota
 from scenarios.loader import load_network
 from scenarios.network import SiteKind
 
@@ -25,10 +25,7 @@ MONTHLY_POSTS = {"munakata-akama-station", "munakata-togo-station", "munakata-ci
 def fy2023() -> tuple[Report, str]:
     network = load_network("munakata")
     demand = network.demand
-    assert network.data_range is not None
-    records = history_from_rota(*network.data_range, demand.post_items_by_month,
-                                demand.post_collections_by_month, demand.post_annual,
-                                demand.fiscal_year, at=dt.time(9, 30, tzinfo=TOKYO))
+    records = bundled_history(network)
     posts = {s.site_id: s.name_ja for s in network.sites_of_kind(SiteKind.RETURN_POST)}
     report = monthly_report(records, 2023, posts=posts, annual_only=demand.post_annual.keys())
     return report, report_chart_svg(report)

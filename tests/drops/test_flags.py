@@ -9,9 +9,9 @@ import statistics
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+from api.planning import bundled_history
 from drops.flags import FlagKind, _leave_one_out_median, flag_collections
 from drops.records import CollectionRecord, PostRules
-from drops.rota import history_from_rota
 from scenarios.loader import load_network
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -130,12 +130,7 @@ def test_fy2023_bundled_history_has_no_likely_typo() -> None:
 
     (The scenario's own rules may differ: see sites.csv, post_capacity_items.)
     """
-    network = load_network("munakata")
-    demand = network.demand
-    assert network.data_range is not None
-    records = history_from_rota(*network.data_range, demand.post_items_by_month,
-                                demand.post_collections_by_month, demand.post_annual,
-                                demand.fiscal_year, at=dt.time(9, 30, tzinfo=TOKYO))
+    records = bundled_history(load_network("munakata"))
     rules = {post_id: PostRules(post_id) for post_id in {r.post_id for r in records}}
     flags = flag_collections(records, rules)
     kinds = Counter(f.kind for f in flags)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from api.planning import bundled_history
 from drops.records import CollectionRecord
 from drops.report import (
     CSV_MEASURES,
@@ -25,7 +26,6 @@ from drops.report import (
     report_csv,
     report_table,
 )
-from drops.rota import history_from_rota
 from scenarios.loader import load_network
 from scenarios.network import SiteKind
 
@@ -47,10 +47,7 @@ def fy2023_report() -> Report:
     """The FY2023 report of the bundled history (the rota rebuilt from the annual report)."""
     network = load_network("munakata")
     demand = network.demand
-    assert network.data_range is not None
-    records = history_from_rota(*network.data_range, demand.post_items_by_month,
-                                demand.post_collections_by_month, demand.post_annual,
-                                demand.fiscal_year, at=dt.time(9, 30, tzinfo=TOKYO))
+    records = bundled_history(network)
     posts = {s.site_id: s.name_ja for s in network.sites_of_kind(SiteKind.RETURN_POST)}
     return monthly_report(records, 2023, posts=posts, annual_only=demand.post_annual.keys())
 
