@@ -7,6 +7,7 @@ one in docs/semantics.md, which `routing.verify` checks independently.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -35,8 +36,6 @@ from routing.result import (
 from routing.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
-
-_BOOL_FALSE = 2  # OptionalBoolean BOOL_FALSE in routing_parameters.proto
 
 _FIRST_SOLUTION = {
     "path_cheapest_arc": routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC,
@@ -93,12 +92,6 @@ class SolverOptions:
     local_repair_min_routes: int = 8  # ... when the first plan has at least this many routes
     local_metaheuristic_share: float = 0.1  # guided local search's share before it
     nearby_routes: int = 2  # routes near the removed stops a local repair may also use
-    # OR-Tools operators a local repair leaves out (slow for what they find there).
-    repair_operators_off: tuple[str, ...] = (
-        "use_global_cheapest_insertion_path_lns", "use_local_cheapest_insertion_path_lns",
-        "use_relocate_path_global_cheapest_insertion_insert_unperformed",
-        "use_global_cheapest_insertion_visit_types_lns",
-        "use_local_cheapest_insertion_visit_types_lns")
     log_search: bool = False
     extra_parameters: dict[str, object] = field(default_factory=dict)
 
@@ -152,22 +145,48 @@ class _Model:
 
     def task_groups(self) -> tuple[dict[int, int], dict[int, list[int]]]:
         """The task (group number) of each task node, and the nodes of each task."""
+        return self._task_groups
+
+    @functools.cached_property
+    def _task_groups(self) -> tuple[dict[int, int], dict[int, list[int]]]:
         members = dict(enumerate(self.task_nodes.values()))
         group_of = {node: group for group, nodes in members.items() for node in nodes}
         return group_of, members
 
     def neighbours(self) -> dict[int, list[int]]:
         """For each task node, the other task nodes from nearest to farthest."""
-        cached: dict[int, list[int]] | None = getattr(self, "_neighbours", None)
-        if cached is None:
-            task_nodes = [n for n, node in enumerate(self.nodes) if not node.is_depot]
-            rows = np.array([self.nodes[n].site_row for n in task_nodes], dtype=np.int64)
-            distance = self.problem.matrix.distance_m[np.ix_(rows, rows)]
-            order = np.argsort(distance + distance.T, axis=1, kind="stable")
-            cached = {task_nodes[i]: [task_nodes[j] for j in order[i] if j != i]
-                      for i in range(len(task_nodes))}
-            self._neighbours = cached
-        return cached
+        return self._neighbours
+
+    @functools.cached_property
+    def _neighbours(self) -> dict[int, list[int]]:
+        task_nodes = [n for n, node in enumerate(self.nodes) if not node.is_depot]
+        rows = np.array([self.nodes[n].site_row for n in task_nodes], dtype=np.int64)
+        distance = self.problem.matrix.distance_m[np.ix_(rows, rows)]
+        order = np.argsort(distance + distance.T, axis=1, kind="stable")
+        return {task_nodes[i]: [task_nodes[j] for j in order[i] if j != i]
+                for i in range(len(task_nodes))}
+
+    def arc_costs(self, vehicle: Vehicle, distance: np.ndarray) -> np.ndarray:
+        """Integer cost of each node-to-node leg for ``vehicle``: metres scaled by its rate
+        relative to the cheapest (the objective OR-Tools is given)."""
+        return np.rint(distance * (vehicle.cost_per_km * self.cost_scale / 1000.0)
+                       ).astype(np.int64)
+
+    def fixed_cost(self, vehicle: Vehicle) -> int:
+        return round(vehicle.fixed_cost * self.cost_scale)
+
+    def node_penalties(self, required_penalty: int) -> np.ndarray:
+        """What leaving each task node out costs; a shipment's price is split over its
+        two ends (OR-Tools drops both or neither)."""
+        penalties = np.zeros(len(self.nodes), dtype=np.int64)
+        for task in self.tasks:
+            penalty = required_penalty if task.required else \
+                round((task.penalty or 0.0) * self.cost_scale)
+            ends = self.task_nodes[task.task_id]
+            penalties[ends[0]] = penalty // 2 if len(ends) == 2 else penalty
+            if len(ends) == 2:
+                penalties[ends[1]] = penalty - penalty // 2
+        return penalties
 
 
 @dataclass
@@ -344,8 +363,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
             first_solution, first = probed
     # Many short routes: a repair of a few routes is a small model, so the iterated
     # search gets most of the time; few long routes: guided local search gets half.
-    many_routes = options.local_repair and first is not None and \
-        _used_routes(search, first) >= options.local_repair_min_routes
+    many_routes = first is not None and _repairs_locally(options, search, first)
     share = 1.0
     if run_iterated:
         share = options.fleet_metaheuristic_share if minimise_fleet else \
@@ -396,8 +414,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
             fresh.solve_from(start, repair)
         if restarted is not None and restarted.ObjectiveValue() <= assignment.ObjectiveValue():
             search, assignment = fresh, restarted
-        local_repair = options.local_repair and \
-            _used_routes(search, assignment) >= options.local_repair_min_routes
+        local_repair = _repairs_locally(options, search, assignment)
         iterate = _local_iterated_search if local_repair else _iterated_local_search
         assignment, rounds = iterate(search, assignment, options, seed=seed, deadline=deadline)
         solver_info["iterated_rounds"] = rounds
@@ -416,8 +433,12 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     return _finish(problem, routes, unassigned, started, solver_info)
 
 
-def _used_routes(search: _Search, assignment: pywrapcp.Assignment) -> int:
-    return sum(1 for route in search.routes_of(assignment) if route)
+def _repairs_locally(options: SolverOptions, search: _Search,
+                     assignment: pywrapcp.Assignment) -> bool:
+    """Whether ruin-and-repair rounds search small models of a few routes: on days of
+    many routes (a small model of few long routes would be the whole day anyway)."""
+    used = sum(1 for route in search.routes_of(assignment) if route)
+    return options.local_repair and used >= options.local_repair_min_routes
 
 
 _PROBED_FIRST_SOLUTIONS = ("savings", "parallel_cheapest_insertion",
@@ -480,8 +501,7 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
             break
         candidate = first
         if soft.unperformed_required(first):
-            if options.local_repair and _used_routes(soft, first) >= \
-                    options.local_repair_min_routes:
+            if _repairs_locally(options, soft, first):
                 candidate, _ = _local_iterated_search(
                     soft, first, options, seed=seed + tries, deadline=attempt_deadline,
                     until_all_required=True)
@@ -657,26 +677,15 @@ class _RouteCosts:
     def __init__(self, search: _Search) -> None:
         model = search.model
         distance, _ = _transit_matrices(model)
-        self._arcs: list[np.ndarray] = []
-        by_ratio: dict[float, np.ndarray] = {}
+        by_rate: dict[float, np.ndarray] = {}
         for vehicle in search.vehicles:
-            ratio = vehicle.cost_per_km * model.cost_scale / 1000.0
-            if ratio not in by_ratio:
-                by_ratio[ratio] = np.rint(distance * ratio).astype(np.int64)
-            self._arcs.append(by_ratio[ratio])
-        self._fixed = [round(v.fixed_cost * model.cost_scale) for v in search.vehicles]
+            if vehicle.cost_per_km not in by_rate:
+                by_rate[vehicle.cost_per_km] = model.arc_costs(vehicle, distance)
+        self._arcs = [by_rate[v.cost_per_km] for v in search.vehicles]
+        self._fixed = [model.fixed_cost(v) for v in search.vehicles]
         self._ends = [(model.vehicle_start_nodes[i], model.vehicle_end_nodes[i])
                       for i in search.vehicle_indices]
-        self._penalty = np.zeros(len(model.nodes), dtype=np.int64)
-        for task in model.tasks:
-            penalty = search.required_penalty if task.required else \
-                round((task.penalty or 0.0) * model.cost_scale)
-            ends = model.task_nodes[task.task_id]
-            if len(ends) == 2:
-                self._penalty[ends[0]] = penalty // 2
-                self._penalty[ends[1]] = penalty - penalty // 2
-            else:
-                self._penalty[ends[0]] = penalty
+        self._penalty = model.node_penalties(search.required_penalty)
 
     def route(self, vehicle: int, nodes: Sequence[int]) -> int:
         if not nodes:
@@ -716,10 +725,6 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
         v.fixed_cost > 0 for v in search.vehicles)
     repair = pywrapcp.DefaultRoutingSearchParameters()
     repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
-    polish = pywrapcp.DefaultRoutingSearchParameters()
-    polish.CopyFrom(repair)
-    for name in options.repair_operators_off:
-        setattr(repair.local_search_operators, name, _BOOL_FALSE)
     tasks_of_node = [node.task for node in model.nodes]
 
     routes = search.routes_of(assignment)
@@ -798,8 +803,8 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     start = search.assignment_from(best_routes)
     if start is None:
         return assignment, rounds
-    polish.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
-    polished = search.solve_from(start, polish)
+    repair.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+    polished = search.solve_from(start, repair)
     if polished is None or polished.ObjectiveValue() > assignment.ObjectiveValue():
         return assignment, rounds
     return polished, rounds
@@ -907,13 +912,11 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
     # Arc costs: integer metres, scaled by each vehicle's rate relative to the cheapest.
     evaluators: dict[float, int] = {}
     for vehicle_index, vehicle in enumerate(vehicles):
-        ratio = vehicle.cost_per_km * model.cost_scale / 1000.0
-        if ratio not in evaluators:
-            cost = np.rint(distance * ratio).astype(np.int64)
-            evaluators[ratio] = routing.RegisterTransitMatrix(cost.tolist())
-        routing.SetArcCostEvaluatorOfVehicle(evaluators[ratio], vehicle_index)
-        routing.SetFixedCostOfVehicle(round(vehicle.fixed_cost * model.cost_scale),
-                                      vehicle_index)
+        if vehicle.cost_per_km not in evaluators:
+            evaluators[vehicle.cost_per_km] = routing.RegisterTransitMatrix(
+                model.arc_costs(vehicle, distance).tolist())
+        routing.SetArcCostEvaluatorOfVehicle(evaluators[vehicle.cost_per_km], vehicle_index)
+        routing.SetFixedCostOfVehicle(model.fixed_cost(vehicle), vehicle_index)
 
     # Time.
     time_callback = routing.RegisterTransitMatrix(duration.tolist())
@@ -958,6 +961,7 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
     _add_capacity(model, manager, routing, vehicles)
 
     # Shipments: both ends on the same van, pickup first.
+    penalties = model.node_penalties(required_penalty)
     for task in model.tasks:
         indices = [manager.NodeToIndex(n) for n in model.task_nodes[task.task_id]]
         if task.kind is TaskKind.SHIPMENT:
@@ -965,14 +969,8 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
             # OR-Tools keeps a pair on one route, pickup first; adding the same as CP
             # constraints (as its examples do) only slows the local search.
             routing.AddPickupAndDelivery(pickup, delivery)
-        penalty = required_penalty if task.required else \
-            round((task.penalty or 0.0) * model.cost_scale)
-        if len(indices) == 2:
-            first = penalty // 2
-            routing.AddDisjunction([indices[0]], first)
-            routing.AddDisjunction([indices[1]], penalty - first)
-        else:
-            routing.AddDisjunction(indices, penalty)
+        for node_number, index in zip(model.task_nodes[task.task_id], indices, strict=True):
+            routing.AddDisjunction([index], int(penalties[node_number]))
     # Depots of vehicles left out of this search are not places to visit.
     in_use = {manager.IndexToNode(routing.Start(v)) for v in range(len(vehicles))} | {
         manager.IndexToNode(routing.End(v)) for v in range(len(vehicles))}
