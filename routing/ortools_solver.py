@@ -104,13 +104,17 @@ class SolverOptions:
             msg = (f"solver options field 'metaheuristic': must be one of "
                    f"{sorted(_METAHEURISTIC)}, got {self.metaheuristic!r}")
             raise ValueError(msg)
-        if not 0.0 <= self.metaheuristic_share <= 1.0:
-            msg = (f"solver options field 'metaheuristic_share': must be within [0, 1], "
-                   f"got {self.metaheuristic_share!r}")
-            raise ValueError(msg)
-        if self.iterations is not None and self.iterations < 0:
-            msg = f"solver options field 'iterations': must be >= 0, got {self.iterations!r}"
-            raise ValueError(msg)
+        for name in ("metaheuristic_share", "local_metaheuristic_share",
+                     "fleet_metaheuristic_share"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                msg = f"solver options field {name!r}: must be within [0, 1], got {value!r}"
+                raise ValueError(msg)
+        for name in ("iterations", "local_repair_min_routes", "nearby_routes"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                msg = f"solver options field {name!r}: must be >= 0, got {value!r}"
+                raise ValueError(msg)
 
 
 @dataclass

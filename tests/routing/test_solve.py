@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ import pytest
 from bruteforce import solve_and_verify
 
 from routing.matrix import geodesic_matrix, matrix_from_lists
-from routing.ortools_solver import solve
+from routing.ortools_solver import SolverOptions, solve
 from routing.problem import (
     Break,
     Problem,
@@ -509,6 +510,20 @@ def test_a_day_of_many_short_routes_is_improved_by_local_repairs_and_verifies(
     assert plan.solver["iterated_rounds"] > 0
     assert plan.status is PlanStatus.COMPLETE, plan.summary()
     assert len(plan.routes) >= 8
+
+
+@pytest.mark.parametrize(("field_name", "value", "message"), [
+    ("metaheuristic_share", 1.5, "'metaheuristic_share': must be within [0, 1], got 1.5"),
+    ("local_metaheuristic_share", -0.1,
+     "'local_metaheuristic_share': must be within [0, 1], got -0.1"),
+    ("iterations", -1, "'iterations': must be >= 0, got -1"),
+    ("local_repair_min_routes", -2, "'local_repair_min_routes': must be >= 0, got -2"),
+    ("nearby_routes", -1, "'nearby_routes': must be >= 0, got -1"),
+])
+def test_invalid_solver_options_name_the_field_and_the_value(
+        field_name: str, value: float, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"solver options field {message}")):
+        SolverOptions(**{field_name: value})
 
 
 # ----------------------------------------------------------------- arguments, determinism
