@@ -17,6 +17,7 @@ from typing import Any
 
 from api.argtypes import iso_date, positive_float, positive_int
 from drops.replay import ReplayResult, summary_lines
+from scenarios.network import Network
 
 
 def add_replay_parsers(drops_subparsers: Any) -> None:
@@ -62,7 +63,9 @@ def add_replay_parsers(drops_subparsers: Any) -> None:
     forecast.set_defaults(handler=cmd_forecast)
 
 
-def _network(scenario: str, fiscal_year: int) -> Any:
+def _network(command: str, scenario: str, fiscal_year: int) -> Network | None:
+    """The scenario's network, or None after saying why its figures are not for
+    ``fiscal_year`` (the command then exits with 2)."""
     from api.planning import get_network
     from scenarios.loader import ScenarioError
 
@@ -71,22 +74,18 @@ def _network(scenario: str, fiscal_year: int) -> Any:
     except ScenarioError as exc:
         raise SystemExit(f"bookrun drops: {exc}") from None
     if network.demand.fiscal_year != fiscal_year:
-        raise _Invalid(f"field 'fiscal-year': scenario '{network.scenario_id}' has figures "
-                       f"for FY{network.demand.fiscal_year} only, got {fiscal_year}")
+        print(f"bookrun drops {command}: field 'fiscal-year': scenario "
+              f"'{network.scenario_id}' has figures for FY{network.demand.fiscal_year} only, "
+              f"got {fiscal_year}", file=sys.stderr)
+        return None
     return network
-
-
-class _Invalid(Exception):
-    pass
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from api.replay import run_replay
 
-    try:
-        network = _network(args.scenario, args.fiscal_year)
-    except _Invalid as exc:
-        print(f"bookrun drops replay: {exc}", file=sys.stderr)
+    network = _network("replay", args.scenario, args.fiscal_year)
+    if network is None:
         return 2
     policies = ("rota", "forecast") if args.policy == "both" else (args.policy,)
     started = time.perf_counter()
@@ -137,10 +136,8 @@ def _result_dict(result: ReplayResult) -> dict[str, Any]:
 def cmd_forecast(args: argparse.Namespace) -> int:
     from api.replay import forecast_backtests
 
-    try:
-        network = _network(args.scenario, args.fiscal_year)
-    except _Invalid as exc:
-        print(f"bookrun drops forecast: {exc}", file=sys.stderr)
+    network = _network("forecast", args.scenario, args.fiscal_year)
+    if network is None:
         return 2
     fit_until = args.fit_until or dt.date(args.fiscal_year + 1, 1, 1)
     results = forecast_backtests(network, fit_before=fit_until, seed=args.seed)
