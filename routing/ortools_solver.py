@@ -13,7 +13,7 @@ import logging
 import math
 import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -147,22 +147,16 @@ class _Model:
     # service): shared by the whole day's model and every sub-model cut from it.
     break_margin_s: int = 0
 
+    @functools.cached_property
     def task_groups(self) -> tuple[dict[int, int], dict[int, list[int]]]:
         """The task (group number) of each task node, and the nodes of each task."""
-        return self._task_groups
-
-    @functools.cached_property
-    def _task_groups(self) -> tuple[dict[int, int], dict[int, list[int]]]:
         members = dict(enumerate(self.task_nodes.values()))
         group_of = {node: group for group, nodes in members.items() for node in nodes}
         return group_of, members
 
+    @functools.cached_property
     def neighbours(self) -> dict[int, list[int]]:
         """For each task node, the other task nodes from nearest to farthest."""
-        return self._neighbours
-
-    @functools.cached_property
-    def _neighbours(self) -> dict[int, list[int]]:
         task_nodes = [n for n, node in enumerate(self.nodes) if not node.is_depot]
         rows = np.array([self.nodes[n].site_row for n in task_nodes], dtype=np.int64)
         distance = self.problem.matrix.distance_m[np.ix_(rows, rows)]
@@ -238,9 +232,6 @@ class _Search:
         if not self.routing.RoutesToAssignment(routes, True, True, start):
             return None
         return start
-
-    def serves_every_required_task(self, solution: pywrapcp.Assignment) -> bool:
-        return self.unperformed_required(solution) == 0
 
     def unperformed_required(self, solution: pywrapcp.Assignment) -> int:
         served = {n for route in self.routes_of(solution) for n in route}
@@ -505,14 +496,10 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
             break
         candidate = first
         if soft.unperformed_required(first):
-            if _repairs_locally(options, soft, first):
-                candidate, _ = _local_iterated_search(
-                    soft, first, options, seed=seed + tries, deadline=attempt_deadline,
-                    until_all_required=True)
-            else:
-                candidate, _ = _iterated_local_search(
-                    soft, first, options, seed=seed + tries, deadline=attempt_deadline,
-                    stop_when=soft.serves_every_required_task)
+            iterate = _local_iterated_search if _repairs_locally(options, soft, first) \
+                else _iterated_local_search
+            candidate, _ = iterate(soft, first, options, seed=seed + tries,
+                                   deadline=attempt_deadline, until_all_required=True)
         if soft.unperformed_required(candidate):
             break
         hard = _open_search(model, indices, model.required_penalty, close=True)
@@ -604,10 +591,10 @@ def _progress(options: SolverOptions, rounds: int, started: float, stop_at: floa
 def _ruin(model: _Model, routes: Sequence[Sequence[int]], options: SolverOptions,
           rng: np.random.Generator, use_route_removal: bool) -> set[int]:
     """The nodes one round takes out: a short route now and then, else SISR strings."""
-    group_of, members = model.task_groups()
+    group_of, members = model.task_groups
     if use_route_removal and rng.random() < options.route_removal_probability:
         return route_removal(routes, group_of, members, rng)
-    return string_removal(routes, model.neighbours(), group_of, members, rng,
+    return string_removal(routes, model.neighbours, group_of, members, rng,
                           average_removed=options.ruin_average_removed,
                           max_string=options.ruin_max_string)
 
@@ -622,11 +609,12 @@ def _acceptance_threshold(options: SolverOptions, current_cost: float, progress:
 
 def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
                            options: SolverOptions, *, seed: int, deadline: float,
-                           stop_when: Callable[[pywrapcp.Assignment], bool] | None = None,
+                           until_all_required: bool = False,
                            ) -> tuple[pywrapcp.Assignment, int]:
     """Ruin and repair rounds until the deadline (or ``options.iterations`` rounds).
 
-    With ``stop_when``, returns as soon as a new best solution satisfies it.
+    With ``until_all_required``, returns as soon as a new best solution serves every
+    required task.
     """
     model = search.model
     rng = np.random.default_rng(seed)
@@ -669,7 +657,7 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
             current_routes = search.routes_of(candidate)
             if cost < best_cost:
                 best, best_cost = candidate, cost
-                if stop_when is not None and stop_when(best):
+                if until_all_required and not search.unperformed_required(best):
                     break
     logger.debug("iterated local search: %d rounds, %d ruins not repairable", rounds, failed)
     return best, rounds
@@ -723,7 +711,7 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
     if not task_nodes:
         return assignment, 0
-    neighbours = model.neighbours()
+    neighbours = model.neighbours
     costs = _RouteCosts(search)
     use_route_removal = options.route_removal_always or any(
         v.fixed_cost > 0 for v in search.vehicles)
