@@ -80,7 +80,8 @@ class SolverOptions:
     fleet_metaheuristic_share: float = 0.2  # when vans have a fixed cost
     fleet_share: float = 0.7  # the fleet is minimised until this share of the time
     fleet_attempt_share: float = 0.25  # the longest one try at a van fewer may take
-    spare_vehicles: int = 2  # unused vans the iterated search may still open
+    spare_vehicles: int = 2  # unused vans the iterated search may still open (every
+    # unused van while the plan leaves a required task out)
     ruin_average_removed: int = 10
     ruin_max_string: int = 10
     route_removal_probability: float = 0.2
@@ -89,9 +90,13 @@ class SolverOptions:
     final_temperature: float = 1e-6
     iterations: int | None = None  # rounds of the iterated search; None: until the time limit
     local_repair: bool = True  # each round repairs only the routes it touched and nearby
-    local_repair_min_routes: int = 8  # ... when the first plan has at least this many routes
+    local_repair_min_routes: int = 3  # ... when the first plan has at least this many routes
     local_metaheuristic_share: float = 0.1  # guided local search's share before it
-    nearby_routes: int = 2  # routes near the removed stops a local repair may also use
+    nearby_routes: int = 0  # routes near the removed stops a local repair may also use
+    # When vans' fixed costs dominate, a round that empties a route must spread its stops
+    # over other routes: local repairs then start at more routes and take routes nearby.
+    fleet_local_repair_min_routes: int = 8
+    fleet_nearby_routes: int = 2
     log_search: bool = False
     extra_parameters: dict[str, object] = field(default_factory=dict)
 
@@ -110,7 +115,8 @@ class SolverOptions:
             if not 0.0 <= value <= 1.0:
                 msg = f"solver options field {name!r}: must be within [0, 1], got {value!r}"
                 raise ValueError(msg)
-        for name in ("iterations", "local_repair_min_routes", "nearby_routes"):
+        for name in ("iterations", "local_repair_min_routes", "nearby_routes",
+                     "fleet_local_repair_min_routes", "fleet_nearby_routes"):
             value = getattr(self, name)
             if value is not None and value < 0:
                 msg = f"solver options field {name!r}: must be >= 0, got {value!r}"
@@ -163,6 +169,23 @@ class _Model:
         order = np.argsort(distance + distance.T, axis=1, kind="stable")
         return {task_nodes[i]: [task_nodes[j] for j in order[i] if j != i]
                 for i in range(len(task_nodes))}
+
+    @functools.cached_property
+    def fixed_costs_dominate(self) -> bool:
+        """Whether a van's fixed cost outweighs a typical route's driving (as in Li & Lim,
+        where plans are ranked by vehicles first): then fewer vans is worth a long search."""
+        if self.largest_fixed_cost <= 0:
+            return False
+        distance = self.problem.matrix.distance_m
+        task_rows = [n.site_row for n in self.nodes if not n.is_depot]
+        if not task_rows:
+            return False
+        depot_rows = sorted({n.site_row for n in self.nodes if n.is_depot})
+        round_trip = float(np.mean(distance[np.ix_(depot_rows, task_rows)])
+                           + np.mean(distance[np.ix_(task_rows, depot_rows)]))
+        rate = max(v.cost_per_km for v in self.problem.vehicles)
+        round_trip_cost = round_trip * rate / 1000.0 * self.cost_scale
+        return self.largest_fixed_cost > 5 * round_trip_cost
 
     def arc_costs(self, vehicle: Vehicle, distance: np.ndarray) -> np.ndarray:
         """Integer cost of each node-to-node leg for ``vehicle``: metres scaled by its rate
@@ -333,7 +356,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     run_iterated = options.iterations != 0 and (
         solution_limit is None or options.iterations is not None)
     minimise_fleet = run_iterated and options.iterations is None and \
-        len(problem.vehicles) > 1 and _fixed_costs_dominate(model)
+        len(problem.vehicles) > 1 and model.fixed_costs_dominate
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST_SOLUTION[first_solution]
     params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
@@ -396,9 +419,8 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         # the metaheuristic ran on.
         current_indices = [problem.vehicles.index(v) for v in search.vehicles]
         current_routes = search.routes_of(assignment)
-        used = [k for k, route in enumerate(current_routes) if route]
-        spare = [k for k, route in enumerate(current_routes) if not route][:options.spare_vehicles]
-        keep = sorted(used + spare)
+        keep = _vans_kept(current_routes, search.unperformed_required(assignment) > 0,
+                          options.spare_vehicles)
         fresh = _open_search(model, [current_indices[k] for k in keep],
                              model.required_penalty, close=True)
         start = fresh.assignment_from([current_routes[k] for k in keep])
@@ -428,12 +450,27 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     return _finish(problem, routes, unassigned, started, solver_info)
 
 
+def _vans_kept(routes: Sequence[Sequence[int]], leaves_required_out: bool,
+               spare_vehicles: int) -> list[int]:
+    """Which of the search's vans (positions in ``routes``) the iterated search keeps:
+    every used one and ``spare_vehicles`` unused ones, or every unused one while the plan
+    leaves a required task out (it may need a van of its own that the first plan left
+    empty)."""
+    used = [k for k, route in enumerate(routes) if route]
+    spare = [k for k, route in enumerate(routes) if not route]
+    if not leaves_required_out:
+        spare = spare[:spare_vehicles]
+    return sorted(used + spare)
+
+
 def _repairs_locally(options: SolverOptions, search: _Search,
                      assignment: pywrapcp.Assignment) -> bool:
     """Whether ruin-and-repair rounds search small models of a few routes: on days of
-    many routes (a small model of few long routes would be the whole day anyway)."""
+    several routes (with two, a small model would be the whole day anyway)."""
     used = sum(1 for route in search.routes_of(assignment) if route)
-    return options.local_repair and used >= options.local_repair_min_routes
+    min_routes = options.fleet_local_repair_min_routes if search.model.fixed_costs_dominate \
+        else options.local_repair_min_routes
+    return options.local_repair and used >= min_routes
 
 
 _PROBED_FIRST_SOLUTIONS = ("savings", "parallel_cheapest_insertion",
@@ -556,23 +593,6 @@ def _solve_portfolio(problem: Problem, *, time_limit_s: float, seed: int,
     solver["workers"] = workers
     solver["member_costs"] = [round(p.cost, 6) for p in plans]
     return replace(best, runtime_s=time.perf_counter() - started, solver=solver)
-
-
-def _fixed_costs_dominate(model: _Model) -> bool:
-    """Whether a van's fixed cost outweighs a typical route's driving (as in Li & Lim,
-    where plans are ranked by vehicles first): then fewer vans is worth a long search."""
-    if model.largest_fixed_cost <= 0:
-        return False
-    distance = model.problem.matrix.distance_m
-    task_rows = [n.site_row for n in model.nodes if not n.is_depot]
-    if not task_rows:
-        return False
-    depot_rows = sorted({n.site_row for n in model.nodes if n.is_depot})
-    round_trip = float(np.mean(distance[np.ix_(depot_rows, task_rows)])
-                       + np.mean(distance[np.ix_(task_rows, depot_rows)]))
-    rate = max(v.cost_per_km for v in model.problem.vehicles)
-    round_trip_cost = round_trip * rate / 1000.0 * model.cost_scale
-    return model.largest_fixed_cost > 5 * round_trip_cost
 
 
 def _progress(options: SolverOptions, rounds: int, started: float, stop_at: float,
@@ -712,6 +732,8 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     if not task_nodes:
         return assignment, 0
     neighbours = model.neighbours
+    nearby_routes = options.fleet_nearby_routes if model.fixed_costs_dominate \
+        else options.nearby_routes
     costs = _RouteCosts(search)
     use_route_removal = options.route_removal_always or any(
         v.fixed_cost > 0 for v in search.vehicles)
@@ -740,7 +762,7 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
             continue
         route_of = {n: k for k, r in enumerate(routes) for n in r}
         chosen = list(dict.fromkeys(route_of[n] for n in removed if n in route_of))
-        wanted = len(chosen) + options.nearby_routes
+        wanted = len(chosen) + nearby_routes
         for rank in range(len(task_nodes) - 1):
             if len(chosen) >= wanted:
                 break

@@ -512,6 +512,36 @@ def test_a_day_of_many_short_routes_is_improved_by_local_repairs_and_verifies(
     assert len(plan.routes) >= 8
 
 
+@pytest.mark.parametrize(("leaves_required_out", "kept"), [
+    (False, [0, 1, 2, 4]),  # used vans 0 and 4, two of the four unused ones
+    (True, [0, 1, 2, 3, 4, 5]),  # a required task is out: it may need any unused van
+])
+def test_the_iterated_search_keeps_every_unused_van_while_a_required_task_is_out(
+        leaves_required_out: bool, kept: list[int]) -> None:
+    from routing.ortools_solver import _vans_kept
+
+    routes = [[7, 8], [], [], [], [9], []]
+    assert _vans_kept(routes, leaves_required_out, spare_vehicles=2) == kept
+
+
+@pytest.mark.parametrize(("fixed_cost", "expected_repair"), [
+    (10.0, "local"),  # driving outweighs the van: three routes are repaired locally
+    (10_000.0, "whole day"),  # vans first (Li & Lim): local repairs only from 8 routes
+])
+def test_a_day_of_three_routes_is_repaired_locally_unless_fixed_costs_dominate(
+        munakata_like_problem: Problem, fixed_cost: float, expected_repair: str) -> None:
+    (van, *_) = munakata_like_problem.vehicles
+    vans = tuple(dataclasses.replace(van, vehicle_id=f"van-{k}", fixed_cost=fixed_cost,
+                                     capacity={"crates": 15, "items": 450})
+                 for k in range(3))
+    problem = dataclasses.replace(munakata_like_problem, vehicles=vans)
+    plan = solve_and_verify(problem, time_limit_s=2)
+    assert plan.status is PlanStatus.COMPLETE, plan.summary()
+    assert len(plan.routes) == 3, plan.summary()
+    assert plan.solver["iterated_repair"] == expected_repair
+    assert plan.solver["iterated_rounds"] > 0
+
+
 @pytest.mark.parametrize(("field_name", "value", "message"), [
     ("metaheuristic_share", 1.5, "'metaheuristic_share': must be within [0, 1], got 1.5"),
     ("local_metaheuristic_share", -0.1,
@@ -519,6 +549,9 @@ def test_a_day_of_many_short_routes_is_improved_by_local_repairs_and_verifies(
     ("iterations", -1, "'iterations': must be >= 0, got -1"),
     ("local_repair_min_routes", -2, "'local_repair_min_routes': must be >= 0, got -2"),
     ("nearby_routes", -1, "'nearby_routes': must be >= 0, got -1"),
+    ("fleet_local_repair_min_routes", -1,
+     "'fleet_local_repair_min_routes': must be >= 0, got -1"),
+    ("fleet_nearby_routes", -3, "'fleet_nearby_routes': must be >= 0, got -3"),
 ])
 def test_invalid_solver_options_name_the_field_and_the_value(
         field_name: str, value: float, message: str) -> None:

@@ -144,8 +144,8 @@ def test_local_repair_rounds_keep_the_plan_valid_and_every_task_accounted_for(
         problem: Problem) -> None:
     # Force the iterated search's local repair (small models of a few routes) on days of
     # any size: its cost bookkeeping and the model it cuts out must stay exact.
-    options = SolverOptions(local_repair_min_routes=0, iterations=6,
-                            local_metaheuristic_share=0.05)
+    options = SolverOptions(local_repair_min_routes=0, fleet_local_repair_min_routes=0,
+                            iterations=6, local_metaheuristic_share=0.05)
     plan = solve_and_verify(problem, time_limit_s=1, options=options)
     assert plan.solver.get("iterated_repair") != "whole day", plan.solver
     _assert_every_task_accounted_for_once(problem, plan)
