@@ -122,6 +122,13 @@ class SolverOptions:
                 msg = f"solver options field {name!r}: must be >= 0, got {value!r}"
                 raise ValueError(msg)
 
+    def local_repair_shape(self, fixed_costs_dominate: bool) -> tuple[int, int]:
+        """From how many routes a day is repaired locally, and how many nearby routes
+        each local repair also takes."""
+        if fixed_costs_dominate:
+            return self.fleet_local_repair_min_routes, self.fleet_nearby_routes
+        return self.local_repair_min_routes, self.nearby_routes
+
 
 @dataclass
 class _Node:
@@ -257,7 +264,11 @@ class _Search:
         return start
 
     def unperformed_required(self, solution: pywrapcp.Assignment) -> int:
-        served = {n for route in self.routes_of(solution) for n in route}
+        return self.required_left_out(self.routes_of(solution))
+
+    def required_left_out(self, routes: list[list[int]]) -> int:
+        """How many required task nodes ``routes`` (from `routes_of`) leave out."""
+        served = {n for route in routes for n in route}
         return sum(1 for n, node in enumerate(self.model.nodes)
                    if node.task is not None and node.task.required and n not in served)
 
@@ -419,7 +430,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         # the metaheuristic ran on.
         current_indices = [problem.vehicles.index(v) for v in search.vehicles]
         current_routes = search.routes_of(assignment)
-        keep = _vans_kept(current_routes, search.unperformed_required(assignment) > 0,
+        keep = _vans_kept(current_routes, search.required_left_out(current_routes) > 0,
                           options.spare_vehicles)
         fresh = _open_search(model, [current_indices[k] for k in keep],
                              model.required_penalty, close=True)
@@ -468,8 +479,7 @@ def _repairs_locally(options: SolverOptions, search: _Search,
     """Whether ruin-and-repair rounds search small models of a few routes: on days of
     several routes (with two, a small model would be the whole day anyway)."""
     used = sum(1 for route in search.routes_of(assignment) if route)
-    min_routes = options.fleet_local_repair_min_routes if search.model.fixed_costs_dominate \
-        else options.local_repair_min_routes
+    min_routes, _ = options.local_repair_shape(search.model.fixed_costs_dominate)
     return options.local_repair and used >= min_routes
 
 
@@ -732,8 +742,7 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     if not task_nodes:
         return assignment, 0
     neighbours = model.neighbours
-    nearby_routes = options.fleet_nearby_routes if model.fixed_costs_dominate \
-        else options.nearby_routes
+    _, nearby_routes = options.local_repair_shape(model.fixed_costs_dominate)
     costs = _RouteCosts(search)
     use_route_removal = options.route_removal_always or any(
         v.fixed_cost > 0 for v in search.vehicles)
