@@ -33,6 +33,7 @@ from routing.result import (
     Visit,
     VisitKind,
 )
+from routing.route_minimiser import EjectionInstance, minimise_routes
 from routing.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,9 @@ class SolverOptions:
     # over other routes: local repairs then start at more routes and take routes nearby.
     fleet_local_repair_min_routes: int = 8
     fleet_nearby_routes: int = 2
+    # Pure pickup-and-delivery days minimise the fleet with the ejection-pool route
+    # minimiser (routing.route_minimiser) instead of OR-Tools models with a van fewer.
+    ejection_pool: bool = True
     log_search: bool = False
     extra_parameters: dict[str, object] = field(default_factory=dict)
 
@@ -421,9 +425,17 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
     if minimise_fleet:
         fleet_deadline = started + time_limit_s * options.fleet_share
-        search, assignment = _minimise_fleet(
-            search, assignment, all_vehicles, options, seed=seed, deadline=fleet_deadline,
-            attempt_s=time_limit_s * options.fleet_attempt_share)
+        ejection = _ejection_instance(model) if options.ejection_pool else None
+        if ejection is not None:
+            search, assignment = _minimise_routes_by_ejection(
+                search, assignment, ejection, seed=seed, deadline=fleet_deadline,
+                attempt_s=time_limit_s * options.fleet_attempt_share, repair_deadline=deadline)
+            solver_info["fleet_minimiser"] = "ejection pool"
+        else:
+            search, assignment = _minimise_fleet(
+                search, assignment, all_vehicles, options, seed=seed,
+                deadline=fleet_deadline, attempt_s=time_limit_s * options.fleet_attempt_share)
+            solver_info["fleet_minimiser"] = "ortools"
         solver_info["vehicles_available"] = len(search.vehicles)
     if run_iterated:
         # A model closed for plain descent repairs several times faster than the one
@@ -561,6 +573,82 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
         best_search, best, best_indices = hard, solution, indices
     logger.debug("fleet minimisation: %d tries, %d vehicles left", tries, len(best_indices))
     return best_search, best
+
+
+def _ejection_instance(model: _Model) -> EjectionInstance | None:
+    """The day as an `EjectionInstance`, when it has a pure pickup-and-delivery shape
+    (every task a required shipment, at most one time window per site and one load
+    dimension, no break or working-time limit, identical vans); else None."""
+    problem = model.problem
+    vehicles = problem.vehicles
+    first = vehicles[0]
+    if any(v.lunch_break is not None or v.max_working_s is not None
+           or (v.start_site_id, v.end_site_id, v.shift_start_s, v.shift_end_s,
+               dict(v.capacity), v.cost_per_km, v.fixed_cost)
+           != (first.start_site_id, first.end_site_id, first.shift_start_s,
+               first.shift_end_s, dict(first.capacity), first.cost_per_km, first.fixed_cost)
+           for v in vehicles):
+        return None
+    if not model.tasks or any(t.kind is not TaskKind.SHIPMENT or not t.required
+                              for t in model.tasks):
+        return None
+    loaded = {dim for node in model.nodes for dim, value in node.amount.items() if value}
+    if len(loaded) > 1:
+        return None
+    dim = next(iter(loaded), None)
+    horizon = first.shift_end_s
+    ready = [first.shift_start_s] * len(model.nodes)
+    due = [horizon] * len(model.nodes)
+    for n, node in enumerate(model.nodes):
+        if node.is_depot:
+            continue
+        windows = problem.site(node.site).time_windows
+        if len(windows) > 1:
+            return None
+        if windows:
+            ready[n], due[n] = windows[0].start_s, min(windows[0].end_s, horizon)
+    distance, duration = _transit_matrices(model)
+    delivery_of = {nodes[0]: nodes[1] for nodes in model.task_nodes.values()}
+    return EjectionInstance(
+        duration_s=duration.tolist(), distance=model.arc_costs(first, distance).tolist(),
+        ready_s=ready, due_s=due,
+        load_change_items=[node.amount.get(dim, 0) if dim else 0 for node in model.nodes],
+        capacity_items=int(first.capacity.get(dim, 0)) if dim else 0,
+        delivery_of=delivery_of, start_node=model.vehicle_start_nodes[0],
+        end_node=model.vehicle_end_nodes[0])
+
+
+def _minimise_routes_by_ejection(search: _Search, assignment: pywrapcp.Assignment,
+                                 instance: EjectionInstance, *, seed: int, deadline: float,
+                                 attempt_s: float, repair_deadline: float,
+                                 ) -> tuple[_Search, pywrapcp.Assignment]:
+    """Fewer vans by the ejection-pool minimiser (`routing.route_minimiser`); its routes
+    are read into the exact OR-Tools model and kept only if that model accepts them and
+    they cost less."""
+    routes = search.routes_of(assignment)
+    if search.required_left_out(routes):
+        return search, assignment
+    used = [k for k, route in enumerate(routes) if route]
+    fewer = minimise_routes(instance, [routes[k] for k in used], seed=seed,
+                            deadline=deadline, attempt_s=attempt_s)
+    if len(fewer) >= len(used):
+        return search, assignment
+    indices = [search.vehicle_indices[k] for k in used[:len(fewer)]]
+    hard = _open_search(search.model, indices, search.required_penalty, close=True)
+    start = hard.assignment_from(fewer)
+    if start is None:
+        logger.debug("ejection pool: OR-Tools rejected the %d routes", len(fewer))
+        return search, assignment
+    repair = pywrapcp.DefaultRoutingSearchParameters()
+    repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
+    repair.time_limit.FromMilliseconds(
+        max(1, int((repair_deadline - time.perf_counter()) * 1000)))
+    solution = hard.solve_from(start, repair)
+    if solution is None or solution.ObjectiveValue() >= assignment.ObjectiveValue():
+        logger.debug("ejection pool: OR-Tools' descent from the %d routes failed", len(fewer))
+        return search, assignment
+    logger.debug("ejection pool: %d vans instead of %d", len(fewer), len(used))
+    return hard, solution
 
 
 _PORTFOLIO: dict[str, object] = {}
