@@ -444,14 +444,9 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         current_routes = search.routes_of(assignment)
         keep = _vans_kept(current_routes, search.required_left_out(current_routes) > 0,
                           options.spare_vehicles)
-        fresh = _open_search(model, [current_indices[k] for k in keep],
-                             model.required_penalty, close=True)
-        start = fresh.assignment_from([current_routes[k] for k in keep])
-        repair = pywrapcp.DefaultRoutingSearchParameters()
-        repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
-        repair.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
-        restarted = None if start is None else \
-            fresh.solve_from(start, repair)
+        fresh, restarted = _descend_from_routes(
+            model, [current_indices[k] for k in keep], model.required_penalty,
+            [current_routes[k] for k in keep], deadline)
         if restarted is not None and restarted.ObjectiveValue() <= assignment.ObjectiveValue():
             search, assignment = fresh, restarted
         local_repair = _repairs_locally(options, search, assignment)
@@ -471,6 +466,22 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                 task.task_id, UnassignedReason.NOT_WORTH_DETOUR,
                 f"optional: serving it would cost more than its penalty {task.penalty:g}"))
     return _finish(problem, routes, unassigned, started, solver_info)
+
+
+def _descend_from_routes(model: _Model, vehicle_indices: list[int], required_penalty: int,
+                         routes: list[list[int]], deadline: float
+                         ) -> tuple[_Search, pywrapcp.Assignment | None]:
+    """A model of these vans closed for plain descent (several times faster than the one
+    a metaheuristic ran on) and one greedy descent from ``routes`` until ``deadline``;
+    None when OR-Tools cannot read the routes or the descent returns nothing."""
+    search = _open_search(model, vehicle_indices, required_penalty, close=True)
+    start = search.assignment_from(routes)
+    if start is None:
+        return search, None
+    descent = pywrapcp.DefaultRoutingSearchParameters()
+    descent.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
+    descent.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+    return search, search.solve_from(start, descent)
 
 
 def _vans_kept(routes: Sequence[Sequence[int]], leaves_required_out: bool,
@@ -542,15 +553,8 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
         indices = [index for index, _ in kept]
         tries += 1
         attempt_deadline = min(deadline, time.perf_counter() + attempt_s)
-        soft = _open_search(model, indices, soft_penalty, close=True)
-        start = soft.assignment_from([route for _, route in kept])
-        if start is None:
-            break
-        repair = pywrapcp.DefaultRoutingSearchParameters()
-        repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
-        repair.time_limit.FromMilliseconds(
-            max(1, int((attempt_deadline - time.perf_counter()) * 1000)))
-        first = soft.solve_from(start, repair)
+        soft, first = _descend_from_routes(model, indices, soft_penalty,
+                                           [route for _, route in kept], attempt_deadline)
         if first is None:
             break
         candidate = first
@@ -561,13 +565,8 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
                                    deadline=attempt_deadline, until_all_required=True)
         if soft.unperformed_required(candidate):
             break
-        hard = _open_search(model, indices, model.required_penalty, close=True)
-        hard_start = hard.assignment_from(soft.routes_of(candidate))
-        if hard_start is None:
-            break
-        repair.time_limit.FromMilliseconds(
-            max(1, int((deadline - time.perf_counter()) * 1000)))
-        solution = hard.solve_from(hard_start, repair)
+        hard, solution = _descend_from_routes(model, indices, model.required_penalty,
+                                              soft.routes_of(candidate), deadline)
         if solution is None or solution.ObjectiveValue() >= best.ObjectiveValue():
             break
         best_search, best, best_indices = hard, solution, indices
@@ -634,18 +633,11 @@ def _minimise_routes_by_ejection(search: _Search, assignment: pywrapcp.Assignmen
     if len(fewer) >= len(used):
         return search, assignment
     indices = [search.vehicle_indices[k] for k in used[:len(fewer)]]
-    hard = _open_search(search.model, indices, search.required_penalty, close=True)
-    start = hard.assignment_from(fewer)
-    if start is None:
-        logger.debug("ejection pool: OR-Tools rejected the %d routes", len(fewer))
-        return search, assignment
-    repair = pywrapcp.DefaultRoutingSearchParameters()
-    repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]
-    repair.time_limit.FromMilliseconds(
-        max(1, int((repair_deadline - time.perf_counter()) * 1000)))
-    solution = hard.solve_from(start, repair)
+    hard, solution = _descend_from_routes(search.model, indices, search.required_penalty,
+                                          fewer, repair_deadline)
     if solution is None or solution.ObjectiveValue() >= assignment.ObjectiveValue():
-        logger.debug("ejection pool: OR-Tools' descent from the %d routes failed", len(fewer))
+        logger.debug("ejection pool: OR-Tools did not accept or improve the %d routes",
+                     len(fewer))
         return search, assignment
     logger.debug("ejection pool: %d vans instead of %d", len(fewer), len(used))
     return hard, solution

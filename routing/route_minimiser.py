@@ -286,9 +286,9 @@ def _relocate_descent(pool: _Pool, rng: np.random.Generator, deadline: float) ->
     improved = True
     while improved and time.perf_counter() < deadline:
         improved = False
-        pickups = [(r, p) for r in range(len(pool.states)) for p in pool.pickups_of(r)]
+        pickups = [p for r in range(len(pool.states)) for p in pool.pickups_of(r)]
         rng.shuffle(pickups)
-        for _, pickup in pickups:
+        for pickup in pickups:
             source = next(r for r, state in enumerate(pool.states)
                           if pickup in state.path)
             before = pool.states[source]
