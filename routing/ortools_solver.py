@@ -20,6 +20,8 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from routing.feasibility import earliest_service_start, lone_task_reason
+from routing.pickup_delivery import PickupDeliveryDay
+from routing.pickup_delivery_search import improve_routes
 from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import (
     Action,
@@ -33,7 +35,7 @@ from routing.result import (
     Visit,
     VisitKind,
 )
-from routing.route_minimiser import EjectionInstance, minimise_routes
+from routing.route_minimiser import minimise_routes
 from routing.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,11 @@ class SolverOptions:
     for ``metaheuristic_share`` of the time. Then an iterated local search takes over:
     each round removes a few strings of stops near a random stop (or, when vans have a
     fixed cost, sometimes a whole short route), lets OR-Tools' local search repair the
-    plan, and keeps the result under a simulated-annealing rule.
+    plan, and keeps the result under a simulated-annealing rule. On a pure
+    pickup-and-delivery day (every task a required shipment, one window per site, one
+    load dimension, no break, identical vans) the second phase is bookrun's own
+    ruin-and-recreate on shipment pairs instead (``pickup_delivery_search``), its routes
+    checked and polished by one OR-Tools descent at the end.
     """
 
     first_solution: str = "automatic"
@@ -101,6 +107,11 @@ class SolverOptions:
     # Pure pickup-and-delivery days minimise the fleet with the ejection-pool route
     # minimiser (routing.route_minimiser) instead of OR-Tools models with a van fewer.
     ejection_pool: bool = True
+    # ... and search for shorter routes by ruin-and-recreate on shipment pairs
+    # (routing.pickup_delivery_search) instead of the iterated OR-Tools search, leaving
+    # the last handback_share of the time to one OR-Tools descent from its routes.
+    pickup_delivery_search: bool = True
+    handback_share: float = 0.05
     log_search: bool = False
     extra_parameters: dict[str, object] = field(default_factory=dict)
 
@@ -114,7 +125,7 @@ class SolverOptions:
                    f"{sorted(_METAHEURISTIC)}, got {self.metaheuristic!r}")
             raise ValueError(msg)
         for name in ("metaheuristic_share", "local_metaheuristic_share",
-                     "fleet_metaheuristic_share"):
+                     "fleet_metaheuristic_share", "handback_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 msg = f"solver options field {name!r}: must be within [0, 1], got {value!r}"
@@ -423,12 +434,14 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                                      "the solver found no plan within its time limit")
                           for t in solvable)
         return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
+    # A pure pickup-and-delivery day is also searched without OR-Tools (below).
+    day = _pickup_delivery_day(model) \
+        if options.ejection_pool or options.pickup_delivery_search else None
     if minimise_fleet:
         fleet_deadline = started + time_limit_s * options.fleet_share
-        ejection = _ejection_instance(model) if options.ejection_pool else None
-        if ejection is not None:
+        if day is not None and options.ejection_pool:
             search, assignment = _minimise_routes_by_ejection(
-                search, assignment, ejection, seed=seed, deadline=fleet_deadline,
+                search, assignment, day, seed=seed, deadline=fleet_deadline,
                 attempt_s=time_limit_s * options.fleet_attempt_share, repair_deadline=deadline)
             solver_info["fleet_minimiser"] = "ejection pool"
         else:
@@ -437,6 +450,16 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                 deadline=fleet_deadline, attempt_s=time_limit_s * options.fleet_attempt_share)
             solver_info["fleet_minimiser"] = "ortools"
         solver_info["vehicles_available"] = len(search.vehicles)
+    if run_iterated and day is not None and options.pickup_delivery_search \
+            and options.iterations is None:
+        search, assignment, rounds = _improve_by_pickup_delivery_search(
+            search, assignment, day, seed=seed,
+            search_deadline=deadline - time_limit_s * options.handback_share,
+            deadline=deadline)
+        if rounds is not None:
+            run_iterated = False
+            solver_info["iterated_rounds"] = rounds
+            solver_info["iterated_repair"] = "pickup-delivery ruin and recreate"
     if run_iterated:
         # A model closed for plain descent repairs several times faster than the one
         # the metaheuristic ran on.
@@ -574,8 +597,8 @@ def _minimise_fleet(search: _Search, assignment: pywrapcp.Assignment,
     return best_search, best
 
 
-def _ejection_instance(model: _Model) -> EjectionInstance | None:
-    """The day as an `EjectionInstance`, when it has a pure pickup-and-delivery shape
+def _pickup_delivery_day(model: _Model) -> PickupDeliveryDay | None:
+    """The day as a `PickupDeliveryDay`, when it has a pure pickup-and-delivery shape
     (every task a required shipment, at most one time window per site and one load
     dimension, no break or working-time limit, identical vans); else None."""
     problem = model.problem
@@ -608,7 +631,7 @@ def _ejection_instance(model: _Model) -> EjectionInstance | None:
             ready[n], due[n] = windows[0].start_s, min(windows[0].end_s, horizon)
     distance, duration = _transit_matrices(model)
     delivery_of = {nodes[0]: nodes[1] for nodes in model.task_nodes.values()}
-    return EjectionInstance(
+    return PickupDeliveryDay(
         duration_s=duration.tolist(), distance=model.arc_costs(first, distance).tolist(),
         ready_s=ready, due_s=due,
         load_change_items=[node.amount.get(dim, 0) if dim else 0 for node in model.nodes],
@@ -618,7 +641,7 @@ def _ejection_instance(model: _Model) -> EjectionInstance | None:
 
 
 def _minimise_routes_by_ejection(search: _Search, assignment: pywrapcp.Assignment,
-                                 instance: EjectionInstance, *, seed: int, deadline: float,
+                                 instance: PickupDeliveryDay, *, seed: int, deadline: float,
                                  attempt_s: float, repair_deadline: float,
                                  ) -> tuple[_Search, pywrapcp.Assignment]:
     """Fewer vans by the ejection-pool minimiser (`routing.route_minimiser`); its routes
@@ -641,6 +664,31 @@ def _minimise_routes_by_ejection(search: _Search, assignment: pywrapcp.Assignmen
         return search, assignment
     logger.debug("ejection pool: %d vans instead of %d", len(fewer), len(used))
     return hard, solution
+
+
+def _improve_by_pickup_delivery_search(search: _Search, assignment: pywrapcp.Assignment,
+                                       day: PickupDeliveryDay, *, seed: int,
+                                       search_deadline: float, deadline: float,
+                                       ) -> tuple[_Search, pywrapcp.Assignment, int | None]:
+    """Shorter routes by ruin-and-recreate on shipment pairs
+    (`routing.pickup_delivery_search`) until ``search_deadline``; its routes are read into
+    the exact OR-Tools model, improved by one descent until ``deadline`` and kept only if
+    that model accepts them at no higher cost. The rounds run, or None when the plan
+    leaves a required task out (the search starts from plans that serve every one)."""
+    routes = search.routes_of(assignment)
+    if search.required_left_out(routes):
+        return search, assignment, None
+    used = [k for k, route in enumerate(routes) if route]
+    improved = improve_routes(day, [routes[k] for k in used], seed=seed,
+                              deadline=search_deadline)
+    indices = [search.vehicle_indices[k] for k in used[:len(improved.routes)]]
+    exact, solution = _descend_from_routes(search.model, indices, search.required_penalty,
+                                           improved.routes, deadline)
+    if solution is None or solution.ObjectiveValue() > assignment.ObjectiveValue():
+        logger.debug("pickup-delivery search: OR-Tools did not accept its %d routes",
+                     len(improved.routes))
+        return search, assignment, improved.rounds
+    return exact, solution, improved.rounds
 
 
 _PORTFOLIO: dict[str, object] = {}

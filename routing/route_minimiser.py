@@ -8,14 +8,10 @@ and *eject* the one or two shipments of a route whose removal makes room, prefer
 ejected least often so far (each failure raises the shipment's count), then shake the plan
 with a few random relocations. When the pool is empty the plan has a route fewer.
 
-Pure and self-contained: plain lists of integers in, plain lists out. Works on the shape of
-a pure pickup-and-delivery day (every task a shipment, one time window per stop, no break,
-one load dimension, identical vans from one depot); `routing.ortools_solver` decides when
-a problem has that shape, builds the `EjectionInstance` from its own nodes and checks the
-routes this returns in its exact model before using them.
-
-Times are service starts. A leg's duration includes the service of the stop it leaves, as
-in the OR-Tools adapter's transit matrix.
+Pure: plain lists of integers in, plain lists out. Works on a pure pickup-and-delivery day
+(`routing.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks it
+uses); `routing.ortools_solver` checks the routes this returns in its exact model before
+using them.
 """
 
 from __future__ import annotations
@@ -23,184 +19,37 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class EjectionInstance:
-    """A pure pickup-and-delivery day in solver node numbers (0 .. n-1).
-
-    ``duration_s[a][b]``: service at ``a`` plus driving to ``b``; ``distance[a][b]``: the
-    integer cost of the leg. ``ready_s`` / ``due_s``: earliest and latest service start
-    of each node (the depot's are the shift's). ``load_change_items``: the signed change
-    of the van's load at each node (+ at a pickup, - at its delivery). ``delivery_of``:
-    each pickup node's delivery node.
-    """
-
-    duration_s: Sequence[Sequence[int]]
-    distance: Sequence[Sequence[int]]
-    ready_s: Sequence[int]
-    due_s: Sequence[int]
-    load_change_items: Sequence[int]
-    capacity_items: int
-    delivery_of: dict[int, int]
-    start_node: int
-    end_node: int
-
-
-@dataclass
-class _Insertion:
-    cost: int
-    route: int
-    after_pickup: int  # position in the route's path after which the pickup goes
-    after_delivery: int  # ... and the delivery (equal: right after the pickup)
-
-
-class _RouteState:
-    """One route's path (depots included) with its earliest starts, latest feasible
-    starts and loads, so a pair's insertion is checked in constant time per position."""
-
-    __slots__ = ("earliest_s", "latest_s", "load_items", "path")
-
-    def __init__(self, path: list[int], earliest_s: list[int], latest_s: list[int],
-                 load_items: list[int]) -> None:
-        self.path = path
-        self.earliest_s = earliest_s
-        self.latest_s = latest_s
-        self.load_items = load_items
-
-    @property
-    def stops(self) -> list[int]:
-        return self.path[1:-1]
-
-
-def _schedule(instance: EjectionInstance, stops: list[int]) -> _RouteState | None:
-    """The route's state, or None when it breaks a window or the capacity."""
-    duration, ready, due = instance.duration_s, instance.ready_s, instance.due_s
-    change, capacity = instance.load_change_items, instance.capacity_items
-    path = [instance.start_node, *stops, instance.end_node]
-    earliest = [0] * len(path)
-    load = [0] * len(path)
-    t = ready[path[0]]
-    earliest[0] = t
-    carried = 0
-    for k in range(1, len(path)):
-        node = path[k]
-        t += duration[path[k - 1]][node]
-        if t < ready[node]:
-            t = ready[node]
-        if t > due[node]:
-            return None
-        earliest[k] = t
-        carried += change[node]
-        if carried > capacity:
-            return None
-        load[k] = carried
-    latest = [0] * len(path)
-    latest[-1] = due[path[-1]]
-    for k in range(len(path) - 2, -1, -1):
-        node = path[k]
-        latest[k] = min(due[node], latest[k + 1] - duration[node][path[k + 1]])
-    return _RouteState(path, earliest, latest, load)
-
-
-def _best_insertion(instance: EjectionInstance, state: _RouteState, pickup: int,
-                    route: int, best: _Insertion | None) -> _Insertion | None:
-    """The cheapest feasible place for the pair ``pickup`` (and its delivery) in one
-    route, if cheaper than ``best``; else ``best``."""
-    duration, distance = instance.duration_s, instance.distance
-    ready, due = instance.ready_s, instance.due_s
-    delivery = instance.delivery_of[pickup]
-    amount = instance.load_change_items[pickup]
-    room = instance.capacity_items - amount
-    path, earliest, latest, load = state.path, state.earliest_s, state.latest_s, state.load_items
-    last = len(path) - 1
-    ready_p, due_p, ready_d, due_d = ready[pickup], due[pickup], ready[delivery], due[delivery]
-    duration_p, distance_p = duration[pickup], distance[pickup]
-    best_cost = best.cost if best is not None else None
-    for i in range(last):
-        if earliest[i] > due_p:
-            break
-        if load[i] > room:
-            continue
-        a = path[i]
-        b = path[i + 1]
-        t_p = earliest[i] + duration[a][pickup]
-        if t_p > due_p:
-            continue
-        if t_p < ready_p:
-            t_p = ready_p
-        # The delivery right after the pickup.
-        t_d = t_p + duration_p[delivery]
-        if t_d < ready_d:
-            t_d = ready_d
-        if t_d <= due_d and t_d + duration[delivery][b] <= latest[i + 1]:
-            cost = distance[a][pickup] + distance_p[delivery] + distance[delivery][b] \
-                - distance[a][b]
-            if best_cost is None or cost < best_cost:
-                best_cost = cost
-                best = _Insertion(cost, route, i, i)
-        # The delivery after a later stop: the stops between start later.
-        t = t_p + duration_p[b]
-        if t < ready[b]:
-            t = ready[b]
-        if t > latest[i + 1]:
-            continue
-        base = distance[a][pickup] + distance_p[b] - distance[a][b]
-        j = i + 1
-        while j < last:
-            if load[j] > room:
-                break
-            here = path[j]
-            after = path[j + 1]
-            t_d = t + duration[here][delivery]
-            if t_d < ready_d:
-                t_d = ready_d
-            if t_d <= due_d and t_d + duration[delivery][after] <= latest[j + 1]:
-                cost = base + distance[here][delivery] + distance[delivery][after] \
-                    - distance[here][after]
-                if best_cost is None or cost < best_cost:
-                    best_cost = cost
-                    best = _Insertion(cost, route, i, j)
-            t += duration[here][after]
-            if t < ready[after]:
-                t = ready[after]
-            if t > latest[j + 1]:
-                break
-            j += 1
-    return best
-
-
-def _inserted(instance: EjectionInstance, state: _RouteState, pickup: int,
-              insertion: _Insertion) -> list[int]:
-    path = state.path
-    delivery = instance.delivery_of[pickup]
-    i, j = insertion.after_pickup, insertion.after_delivery
-    if i == j:
-        new_path = [*path[:i + 1], pickup, delivery, *path[i + 1:]]
-    else:
-        new_path = [*path[:i + 1], pickup, *path[i + 1:j + 1], delivery, *path[j + 1:]]
-    return new_path[1:-1]
+from routing.pickup_delivery import (
+    Insertion,
+    PickupDeliveryDay,
+    RouteState,
+    best_insertion,
+    route_cost,
+    schedule,
+    with_pair,
+    without_pairs,
+)
 
 
 class _Pool:
     """The plan being reduced: routes with their states, and the shipments left out."""
 
-    def __init__(self, instance: EjectionInstance, states: list[_RouteState]) -> None:
+    def __init__(self, instance: PickupDeliveryDay, states: list[RouteState]) -> None:
         self.instance = instance
         self.states = states
 
-    def cheapest(self, pickup: int, routes: Sequence[int] | None = None) -> _Insertion | None:
+    def cheapest(self, pickup: int, routes: Sequence[int] | None = None) -> Insertion | None:
         best = None
         for r in (range(len(self.states)) if routes is None else routes):
-            best = _best_insertion(self.instance, self.states[r], pickup, r, best)
+            best = best_insertion(self.instance, self.states[r], pickup, r, best)
         return best
 
-    def insert(self, pickup: int, insertion: _Insertion) -> bool:
-        state = _schedule(self.instance,
-                          _inserted(self.instance, self.states[insertion.route], pickup,
+    def insert(self, pickup: int, insertion: Insertion) -> bool:
+        state = schedule(self.instance,
+                          with_pair(self.instance, self.states[insertion.route], pickup,
                                     insertion))
         if state is None:  # a leg breaking the triangle inequality; leave the route
             return False
@@ -211,19 +60,13 @@ class _Pool:
         return [n for n in self.states[route].stops if n in self.instance.delivery_of]
 
 
-def _without(instance: EjectionInstance, stops: list[int], pickups: Sequence[int]
-             ) -> list[int]:
-    gone = set(pickups) | {instance.delivery_of[p] for p in pickups}
-    return [n for n in stops if n not in gone]
-
-
 def _best_ejection(pool: _Pool, pickup: int, times_ejected: dict[int, int],
                    max_ejected: int, rng: np.random.Generator
-                   ) -> tuple[list[int], _RouteState, _Insertion] | None:
+                   ) -> tuple[list[int], RouteState, Insertion] | None:
     """Where ``pickup`` goes if one or two shipments of one route make room: the
     ejection whose shipments were ejected least often (then the cheapest)."""
     instance = pool.instance
-    best: tuple[tuple[int, int], list[int], _RouteState, _Insertion] | None = None
+    best: tuple[tuple[int, int], list[int], RouteState, Insertion] | None = None
     order = list(range(len(pool.states)))
     rng.shuffle(order)
     for size in range(1, max_ejected + 1):
@@ -233,10 +76,10 @@ def _best_ejection(pool: _Pool, pickup: int, times_ejected: dict[int, int],
                 weight = sum(times_ejected.get(p, 1) for p in ejected)
                 if best is not None and weight > best[0][0]:
                     continue
-                state = _schedule(instance, _without(instance, stops, ejected))
+                state = schedule(instance, without_pairs(instance, stops, ejected))
                 if state is None:
                     continue
-                insertion = _best_insertion(instance, state, pickup, r, None)
+                insertion = best_insertion(instance, state, pickup, r, None)
                 if insertion is None:
                     continue
                 key = (weight, insertion.cost)
@@ -265,18 +108,13 @@ def _shake(pool: _Pool, moves: int, rng: np.random.Generator) -> None:
         insertion = pool.cheapest(moved, [target])
         if insertion is None:
             continue
-        rest = _schedule(instance, _without(instance, pool.states[source].stops, [moved]))
+        rest = schedule(instance, without_pairs(instance, pool.states[source].stops, [moved]))
         if rest is None:
             continue
         before = pool.states[source]
         pool.states[source] = rest
         if not pool.insert(moved, insertion):
             pool.states[source] = before
-
-
-def _route_cost(instance: EjectionInstance, state: _RouteState) -> int:
-    distance, path = instance.distance, state.path
-    return sum(distance[a][b] for a, b in itertools.pairwise(path))
 
 
 def _relocate_descent(pool: _Pool, rng: np.random.Generator, deadline: float) -> None:
@@ -292,10 +130,10 @@ def _relocate_descent(pool: _Pool, rng: np.random.Generator, deadline: float) ->
             source = next(r for r, state in enumerate(pool.states)
                           if pickup in state.path)
             before = pool.states[source]
-            rest = _schedule(instance, _without(instance, before.stops, [pickup]))
+            rest = schedule(instance, without_pairs(instance, before.stops, [pickup]))
             if rest is None:
                 continue
-            saving = _route_cost(instance, before) - _route_cost(instance, rest)
+            saving = route_cost(instance, before) - route_cost(instance, rest)
             pool.states[source] = rest
             insertion = pool.cheapest(pickup)
             if insertion is not None and insertion.cost < saving and \
@@ -305,7 +143,7 @@ def _relocate_descent(pool: _Pool, rng: np.random.Generator, deadline: float) ->
                 pool.states[source] = before
 
 
-def _remove_one_route(instance: EjectionInstance, routes: list[list[int]],
+def _remove_one_route(instance: PickupDeliveryDay, routes: list[list[int]],
                       rng: np.random.Generator, deadline: float, *, max_ejected: int,
                       shake_moves: int) -> list[list[int]] | None:
     """The plan with one route fewer, or None if the deadline comes first."""
@@ -315,7 +153,7 @@ def _remove_one_route(instance: EjectionInstance, routes: list[list[int]],
     for k, stops in enumerate(routes):
         if k == removed:
             continue
-        state = _schedule(instance, stops)
+        state = schedule(instance, stops)
         if state is None:
             return None
         states.append(state)
@@ -348,7 +186,7 @@ def _remove_one_route(instance: EjectionInstance, routes: list[list[int]],
     return [state.stops for state in pool.states]
 
 
-def minimise_routes(instance: EjectionInstance, routes: Sequence[Sequence[int]], *,
+def minimise_routes(instance: PickupDeliveryDay, routes: Sequence[Sequence[int]], *,
                     seed: int, deadline: float, attempt_s: float | None = None,
                     max_ejected: int = 2, shake_moves: int = 10) -> list[list[int]]:
     """Remove routes from a feasible plan one at a time until ``deadline``.

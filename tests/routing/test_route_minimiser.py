@@ -3,68 +3,28 @@
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from pickup_delivery_days import day_from_points, random_days, violations
 
 from routing.instances import read_lilim
 from routing.matrix import geodesic_matrix
 from routing.ortools_solver import SolverOptions, solve
+from routing.pickup_delivery import PickupDeliveryDay
 from routing.problem import Problem, Site, Task, TaskKind, Vehicle
-from routing.route_minimiser import EjectionInstance, minimise_routes
+from routing.route_minimiser import minimise_routes
 from routing.verify import verify
 
 TINY_LC4 = Path(__file__).parent.parent / "data" / "instances" / "tiny_lc4.txt"
 
 
-def _instance(points: list[tuple[float, float]], windows: list[tuple[int, int]],
-              service_s: list[int], change: list[int], capacity: int,
-              horizon_s: int) -> EjectionInstance:
-    """Depot at node 0 (start and end); pairs (1, 2), (3, 4), ...; Euclidean legs."""
-    n = len(points)
-    distance = [[round(math.dist(points[a], points[b])) for b in range(n)] for a in range(n)]
-    duration = [[service_s[a] + distance[a][b] if a != b else 0 for b in range(n)]
-                for a in range(n)]
-    return EjectionInstance(
-        duration_s=duration, distance=distance,
-        ready_s=[0] + [w[0] for w in windows], due_s=[horizon_s] + [w[1] for w in windows],
-        load_change_items=[0, *change], capacity_items=capacity,
-        delivery_of={p: p + 1 for p in range(1, n, 2)}, start_node=0, end_node=0)
-
-
-def _violations(instance: EjectionInstance, routes: list[list[int]]) -> list[str]:
-    """Every broken window, capacity and pairing rule, recomputed from scratch."""
-    found = []
-    for r, stops in enumerate(routes):
-        t = instance.ready_s[0]
-        load = 0
-        here = instance.start_node
-        for position, node in enumerate(stops):
-            t = max(t + instance.duration_s[here][node], instance.ready_s[node])
-            if t > instance.due_s[node]:
-                found.append(f"route {r}: node {node} starts at {t} after {instance.due_s[node]}")
-            load += instance.load_change_items[node]
-            if load > instance.capacity_items:
-                found.append(f"route {r}: load {load} after node {node}")
-            if node in instance.delivery_of:
-                delivery = instance.delivery_of[node]
-                if delivery not in stops[position + 1:]:
-                    found.append(f"route {r}: pickup {node} without its delivery after it")
-            here = node
-        t += instance.duration_s[here][instance.end_node]
-        if t > instance.due_s[instance.end_node]:
-            found.append(f"route {r}: back at {t} after {instance.due_s[instance.end_node]}")
-    return found
-
-
-def _pairs_line() -> EjectionInstance:
+def _pairs_line() -> PickupDeliveryDay:
     """Three small shipments along a line, each alone on a van in the first plan; one van
     can carry all three."""
     points = [(0, 0), (10, 0), (12, 0), (20, 0), (22, 0), (30, 0), (32, 0)]
-    return _instance(points, [(0, 1000)] * 6, [1] * 7, [3, -3, 3, -3, 3, -3],
+    return day_from_points(points, [(0, 1000)] * 6, [1] * 7, [3, -3, 3, -3, 3, -3],
                      capacity=10, horizon_s=1000)
 
 
@@ -74,17 +34,17 @@ def test_three_single_shipment_routes_that_fit_one_van_become_one_route() -> Non
                              deadline=time.perf_counter() + 5)
     assert len(routes) == 1
     assert sorted(routes[0]) == [1, 2, 3, 4, 5, 6]
-    assert _violations(instance, routes) == []
+    assert violations(instance, routes) == []
 
 
 def test_shipments_due_at_the_same_moment_far_apart_keep_their_own_vans() -> None:
     # Each pickup must start at exactly t=100, 200 apart: no van can do two of them.
     points = [(0, 0), (0, 100), (0, 101), (100, 0), (101, 0), (-100, 0), (-101, 0)]
     windows = [(100, 100), (0, 1000)] * 3
-    instance = _instance(points, windows, [0] * 7, [1, -1] * 3, capacity=10,
+    instance = day_from_points(points, windows, [0] * 7, [1, -1] * 3, capacity=10,
                          horizon_s=1000)
     start = [[1, 2], [3, 4], [5, 6]]
-    assert _violations(instance, start) == []
+    assert violations(instance, start) == []
     routes = minimise_routes(instance, start, seed=0, deadline=time.perf_counter() + 0.3)
     assert sorted(map(sorted, routes)) == start
 
@@ -95,34 +55,16 @@ def test_empty_routes_are_dropped_and_a_single_route_is_returned_as_it_is() -> N
                            deadline=time.perf_counter() + 1) == [[1, 2, 3, 4, 5, 6]]
 
 
-@st.composite
-def _random_days(draw: st.DrawFn) -> tuple[EjectionInstance, list[list[int]]]:
-    pairs = draw(st.integers(2, 7))
-    coordinate = st.integers(-50, 50)
-    points = [(0, 0)] + [(draw(coordinate), draw(coordinate)) for _ in range(2 * pairs)]
-    windows = []
-    for _ in range(2 * pairs):
-        ready = draw(st.integers(0, 300))
-        windows.append((ready, ready + draw(st.integers(0, 400))))
-    amounts = [draw(st.integers(0, 6)) for _ in range(pairs)]
-    change = [value for amount in amounts for value in (amount, -amount)]
-    service = [0] + [draw(st.integers(0, 20)) for _ in range(2 * pairs)]
-    instance = _instance(points, windows, service, change, capacity=draw(st.integers(6, 12)),
-                         horizon_s=1000)
-    start = [[p, p + 1] for p in range(1, 2 * pairs, 2)]
-    return instance, start
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_random_days())
+@given(random_days())
 def test_random_pickup_and_delivery_days_lose_no_shipment_and_break_no_rule(
-        day: tuple[EjectionInstance, list[list[int]]]) -> None:
+        day: tuple[PickupDeliveryDay, list[list[int]]]) -> None:
     instance, start = day
-    feasible_start = [route for route in start if not _violations(instance, [route])]
+    feasible_start = [route for route in start if not violations(instance, [route])]
     routes = minimise_routes(instance, feasible_start, seed=1,
                              deadline=time.perf_counter() + 0.2, attempt_s=0.05)
     assert len(routes) <= len(feasible_start)
-    assert _violations(instance, routes) == []
+    assert violations(instance, routes) == []
     served = sorted(itertools.chain.from_iterable(routes))
     assert served == sorted(itertools.chain.from_iterable(feasible_start))
     for route in routes:
@@ -155,6 +97,7 @@ def test_a_day_with_a_hub_delivery_or_the_option_off_minimises_its_fleet_with_or
     plan = solve(problem, time_limit_s=0.5)
     assert plan.solver["fleet_minimiser"] == "ortools"
     assert verify(problem, plan) == []
-    off = solve(read_lilim(TINY_LC4), time_limit_s=0.5,
-                options=SolverOptions(ejection_pool=False))
+    tiny = read_lilim(TINY_LC4)
+    off = solve(tiny, time_limit_s=0.5, options=SolverOptions(ejection_pool=False))
     assert off.solver["fleet_minimiser"] == "ortools"
+    assert verify(tiny, off) == []
