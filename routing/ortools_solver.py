@@ -209,6 +209,28 @@ class _Model:
         round_trip_cost = round_trip * rate / 1000.0 * self.cost_scale
         return self.largest_fixed_cost > 5 * round_trip_cost
 
+    @functools.cached_property
+    def transit_matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """Node-to-node distance (m) and time (s): service of the node left plus driving.
+        Computed once per model (every search opened on it, the route costs and the
+        pickup-and-delivery day read it); read-only."""
+        matrix = self.problem.matrix
+        rows = np.array([n.site_row for n in self.nodes], dtype=np.int64)
+        distance = matrix.distance_m[np.ix_(rows, rows)].astype(np.int64)
+        travel = matrix.duration_s[np.ix_(rows, rows)].astype(np.int64)
+        task_service = np.array([n.task_service_s for n in self.nodes], dtype=np.int64)
+        site_service = np.array([n.site_service_s for n in self.nodes], dtype=np.int64)
+        depot = np.array([n.is_depot for n in self.nodes])
+        # A new stop begins when the site changes, or when leaving the start / reaching
+        # the end.
+        boundary = (rows[:, None] != rows[None, :]) | depot[:, None] | depot[None, :]
+        duration = task_service[:, None] + np.where(boundary, site_service[:, None] + travel, 0)
+        np.fill_diagonal(duration, 0)
+        np.fill_diagonal(distance, 0)
+        distance.setflags(write=False)
+        duration.setflags(write=False)
+        return distance, duration
+
     def arc_costs(self, vehicle: Vehicle, distance: np.ndarray) -> np.ndarray:
         """Integer cost of each node-to-node leg for ``vehicle``: metres scaled by its rate
         relative to the cheapest (the objective OR-Tools is given)."""
@@ -435,8 +457,10 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                           for t in solvable)
         return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
     # A pure pickup-and-delivery day is also searched without OR-Tools (below).
+    search_pairs = run_iterated and options.iterations is None and \
+        options.pickup_delivery_search
     day = _pickup_delivery_day(model) \
-        if options.ejection_pool or options.pickup_delivery_search else None
+        if (minimise_fleet and options.ejection_pool) or search_pairs else None
     if minimise_fleet:
         fleet_deadline = started + time_limit_s * options.fleet_share
         if day is not None and options.ejection_pool:
@@ -450,8 +474,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                 deadline=fleet_deadline, attempt_s=time_limit_s * options.fleet_attempt_share)
             solver_info["fleet_minimiser"] = "ortools"
         solver_info["vehicles_available"] = len(search.vehicles)
-    if run_iterated and day is not None and options.pickup_delivery_search \
-            and options.iterations is None:
+    if search_pairs and day is not None:
         search, assignment, rounds = _improve_by_pickup_delivery_search(
             search, assignment, day, seed=seed,
             search_deadline=deadline - time_limit_s * options.handback_share,
@@ -629,7 +652,7 @@ def _pickup_delivery_day(model: _Model) -> PickupDeliveryDay | None:
             return None
         if windows:
             ready[n], due[n] = windows[0].start_s, min(windows[0].end_s, horizon)
-    distance, duration = _transit_matrices(model)
+    distance, duration = model.transit_matrices
     delivery_of = {nodes[0]: nodes[1] for nodes in model.task_nodes.values()}
     return PickupDeliveryDay(
         duration_s=duration.tolist(), distance=model.arc_costs(first, distance).tolist(),
@@ -826,7 +849,7 @@ class _RouteCosts:
 
     def __init__(self, search: _Search) -> None:
         model = search.model
-        distance, _ = _transit_matrices(model)
+        distance, _ = model.transit_matrices
         by_rate: dict[float, np.ndarray] = {}
         for vehicle in search.vehicles:
             if vehicle.cost_per_km not in by_rate:
@@ -1037,28 +1060,11 @@ def _build_model(problem: Problem, tasks: list[Task], *,
                   break_margin_s)
 
 
-def _transit_matrices(model: _Model) -> tuple[np.ndarray, np.ndarray]:
-    """Node-to-node distance (m) and time (s): service of the node left plus driving."""
-    matrix = model.problem.matrix
-    rows = np.array([n.site_row for n in model.nodes], dtype=np.int64)
-    distance = matrix.distance_m[np.ix_(rows, rows)].astype(np.int64)
-    travel = matrix.duration_s[np.ix_(rows, rows)].astype(np.int64)
-    task_service = np.array([n.task_service_s for n in model.nodes], dtype=np.int64)
-    site_service = np.array([n.site_service_s for n in model.nodes], dtype=np.int64)
-    depot = np.array([n.is_depot for n in model.nodes])
-    # A new stop begins when the site changes, or when leaving the start / reaching the end.
-    boundary = (rows[:, None] != rows[None, :]) | depot[:, None] | depot[None, :]
-    duration = task_service[:, None] + np.where(boundary, site_service[:, None] + travel, 0)
-    np.fill_diagonal(duration, 0)
-    np.fill_diagonal(distance, 0)
-    return distance, duration
-
-
 def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
                     routing: pywrapcp.RoutingModel, vehicles: list[Vehicle],
                     required_penalty: int) -> pywrapcp.RoutingDimension:
     problem = model.problem
-    distance, duration = _transit_matrices(model)
+    distance, duration = model.transit_matrices
 
     # Arc costs: integer metres, scaled by each vehicle's rate relative to the cheapest.
     evaluators: dict[float, int] = {}
