@@ -1126,6 +1126,10 @@ def _add_dimensions(model: _Model, manager: pywrapcp.RoutingIndexManager,
             # OR-Tools keeps a pair on one route, pickup first; adding the same as CP
             # constraints (as its examples do) only slows the local search.
             routing.AddPickupAndDelivery(pickup, delivery)
+            if not task.required:
+                # ... but its descents can leave out one end of an optional shipment
+                # (seen with a penalty of 0), which would ship half a task.
+                solver.Add(routing.ActiveVar(pickup) == routing.ActiveVar(delivery))
         for node_number, index in zip(model.task_nodes[task.task_id], indices, strict=True):
             routing.AddDisjunction([index], int(penalties[node_number]))
     # Depots of vehicles left out of this search are not places to visit.

@@ -617,3 +617,17 @@ def test_a_short_round_takes_its_break_after_returning_rather_than_waiting_on_th
     (route,) = plan.routes
     assert route.end_s < 41_400
     assert route.lunch_break is not None and route.lunch_break.start_s >= route.end_s
+
+
+def test_an_optional_shipment_free_to_drop_is_never_half_served() -> None:
+    # Shrunk from a hypothesis failure: the whole-day descents served the pickup of a
+    # shipment with penalty 0 and dropped its delivery.
+    sites = (Site("hub", lat=33.8, lon=130.5), Site("s1", lat=33.8, lon=130.53125))
+    van = Vehicle("van-0", "hub", shift_start_s=25_200, shift_end_s=32_400,
+                  capacity={"crates": 2, "items": 30}, cost_per_km=0.5)
+    tasks = (Task("task-0", TaskKind.SHIPMENT, pickup_site_id="hub", delivery_site_id="s1",
+                  amount={"crates": 0, "items": 0}, penalty=0.0),
+             Task("task-1", TaskKind.VISIT, site_id="hub"))
+    problem = Problem(sites, (van,), tasks, geodesic_matrix(sites), name="half-shipment")
+    plan = solve_and_verify(problem, time_limit_s=0.3)
+    assert "task-0" in {u.task_id for u in plan.unassigned} ^ plan.served_task_ids()
