@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from routing.day_search import Day, DayVehicle, improve_day
 from routing.feasibility import earliest_service_start, lone_task_reason
 from routing.pickup_delivery import PickupDeliveryDay
 from routing.pickup_delivery_search import improve_routes
@@ -112,6 +113,14 @@ class SolverOptions:
     # the last handback_share of the time to one OR-Tools descent from its routes.
     pickup_delivery_search: bool = True
     handback_share: float = 0.05
+    # Days of few long routes (whole-day repairs) are searched by ruin-and-recreate under
+    # the day's exact rules (routing.day_search) instead of OR-Tools repairs, with the
+    # same hand-back; annealing temperatures relative to the plan's cost.
+    day_search: bool = True
+    day_metaheuristic_share: float = 0.05  # guided local search's share before it
+    day_restarts: int = 10
+    day_initial_temperature: float = 0.003
+    day_final_temperature: float = 3e-5
     log_search: bool = False
     extra_parameters: dict[str, object] = field(default_factory=dict)
 
@@ -125,11 +134,14 @@ class SolverOptions:
                    f"{sorted(_METAHEURISTIC)}, got {self.metaheuristic!r}")
             raise ValueError(msg)
         for name in ("metaheuristic_share", "local_metaheuristic_share",
-                     "fleet_metaheuristic_share", "handback_share"):
+                     "fleet_metaheuristic_share", "handback_share", "day_metaheuristic_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 msg = f"solver options field {name!r}: must be within [0, 1], got {value!r}"
                 raise ValueError(msg)
+        if self.day_restarts < 1:
+            msg = f"solver options field 'day_restarts': must be >= 1, got {self.day_restarts!r}"
+            raise ValueError(msg)
         for name in ("iterations", "local_repair_min_routes", "nearby_routes",
                      "fleet_local_repair_min_routes", "fleet_nearby_routes"):
             value = getattr(self, name)
@@ -433,7 +445,9 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     share = 1.0
     if run_iterated:
         share = options.fleet_metaheuristic_share if minimise_fleet else \
-            options.local_metaheuristic_share if many_routes else options.metaheuristic_share
+            options.local_metaheuristic_share if many_routes else \
+            options.day_metaheuristic_share if options.day_search and \
+            options.iterations is None else options.metaheuristic_share
     params.time_limit.FromMilliseconds(
         max(1, int((started + time_limit_s * share - time.perf_counter()) * 1000)))
     if first is not None:
@@ -496,10 +510,21 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         if restarted is not None and restarted.ObjectiveValue() <= assignment.ObjectiveValue():
             search, assignment = fresh, restarted
         local_repair = _repairs_locally(options, search, assignment)
-        iterate = _local_iterated_search if local_repair else _iterated_local_search
-        assignment, rounds = iterate(search, assignment, options, seed=seed, deadline=deadline)
+        day_rounds = None
+        if not local_repair and options.day_search and options.iterations is None:
+            search, assignment, day_rounds = _improve_by_day_search(
+                search, assignment, seed=seed,
+                search_deadline=deadline - time_limit_s * options.handback_share,
+                deadline=deadline, options=options)
+        if day_rounds is not None:
+            rounds = day_rounds
+            solver_info["iterated_repair"] = "day ruin and recreate"
+        else:
+            iterate = _local_iterated_search if local_repair else _iterated_local_search
+            assignment, rounds = iterate(search, assignment, options, seed=seed,
+                                         deadline=deadline)
+            solver_info["iterated_repair"] = "local" if local_repair else "whole day"
         solver_info["iterated_rounds"] = rounds
-        solver_info["iterated_repair"] = "local" if local_repair else "whole day"
 
     routes, dropped = _extract(search, assignment)
     for task in dropped:
@@ -710,6 +735,108 @@ def _improve_by_pickup_delivery_search(search: _Search, assignment: pywrapcp.Ass
     if solution is None or solution.ObjectiveValue() > assignment.ObjectiveValue():
         logger.debug("pickup-delivery search: OR-Tools did not accept its %d routes",
                      len(improved.routes))
+        return search, assignment, improved.rounds
+    return exact, solution, improved.rounds
+
+
+def _whole_day(search: _Search) -> Day | None:
+    """The day of ``search``'s vans as a `routing.day_search.Day`: the same node numbers,
+    legs, windows, break and loads as the OR-Tools model (see `_add_dimensions`). None
+    when a van has a working-time limit (the day search times every route from the
+    shift's start, so it could not tell when leaving later keeps a route within it)."""
+    model = search.model
+    if any(v.max_working_s is not None for v in search.vehicles):
+        return None
+    problem = model.problem
+    distance, duration = model.transit_matrices
+    horizon = max(v.shift_end_s for v in search.vehicles)
+    dims = [dim for dim in problem.capacity_dimensions
+            if any(node.amount.get(dim, 0) for node in model.nodes)]
+    handling_at_site: dict[str, int] = {}
+    for node in model.nodes:
+        if not node.is_depot:
+            handling_at_site[node.site] = handling_at_site.get(node.site, 0) + \
+                node.task_service_s
+    windows: list[tuple[tuple[int, int], ...]] = []
+    mid_stop_windows: list[tuple[tuple[int, int], ...]] = []
+    for node in model.nodes:
+        site_windows = [] if node.is_depot else \
+            [w for w in problem.site(node.site).time_windows if w.start_s <= horizon]
+        if not node.is_depot and problem.site(node.site).time_windows and not site_windows:
+            never = ((horizon + 1, horizon + 1),)  # opens after every van has gone home
+            windows.append(never)
+            mid_stop_windows.append(never)
+            continue
+        windows.append(tuple((w.start_s, min(w.end_s, horizon)) for w in site_windows))
+        # Mid-stop, a node may start late by the stop's other handling (_restrict_to_windows).
+        extension_s = 0 if node.is_depot else \
+            handling_at_site[node.site] - node.task_service_s
+        next_starts = [w.start_s for w in site_windows[1:]] + [horizon + 1][:len(site_windows)]
+        mid_stop_windows.append(tuple(
+            (w.start_s, min(w.end_s + extension_s, next_start - 1, horizon))
+            for w, next_start in zip(site_windows, next_starts, strict=True)))
+    penalties = model.node_penalties(search.required_penalty)
+    arcs: dict[float, list[list[int]]] = {}
+    vehicles = []
+    for vehicle, index in zip(search.vehicles, search.vehicle_indices, strict=True):
+        if vehicle.cost_per_km not in arcs:
+            arcs[vehicle.cost_per_km] = model.arc_costs(vehicle, distance).tolist()
+        lunch = vehicle.lunch_break
+        vehicles.append(DayVehicle(
+            start_node=model.vehicle_start_nodes[index], end_node=model.vehicle_end_nodes[index],
+            shift_start_s=vehicle.shift_start_s, shift_end_s=vehicle.shift_end_s,
+            capacity=tuple(int(vehicle.capacity[dim]) for dim in dims),
+            fixed_cost=model.fixed_cost(vehicle), arc_cost=arcs[vehicle.cost_per_km],
+            lunch_break_s=None if lunch is None else (
+                lunch.earliest_start_s,
+                max(lunch.earliest_start_s, lunch.latest_start_s - model.break_margin_s),
+                lunch.duration_s)))
+    return Day(
+        duration_s=duration.tolist(),
+        handling_s=[node.task_service_s for node in model.nodes],
+        site_of=[-1 - n if node.is_depot else node.site_row
+                 for n, node in enumerate(model.nodes)],
+        windows=windows, mid_stop_windows=mid_stop_windows,
+        start_load=[tuple(-node.amount.get(dim, 0) if node.task is not None
+                          and node.task.kind is TaskKind.DELIVERY else 0 for dim in dims)
+                    for node in model.nodes],
+        load_change=[tuple(node.amount.get(dim, 0) for dim in dims) for node in model.nodes],
+        tasks=[tuple(model.task_nodes[t.task_id]) for t in model.tasks],
+        penalty=[int(sum(penalties[n] for n in model.task_nodes[t.task_id]))
+                 for t in model.tasks],
+        required=[t.required for t in model.tasks],
+        neighbours=model.neighbours, vehicles=vehicles)
+
+
+def _improve_by_day_search(search: _Search, assignment: pywrapcp.Assignment, *, seed: int,
+                           search_deadline: float, deadline: float,
+                           options: SolverOptions,
+                           ) -> tuple[_Search, pywrapcp.Assignment, int | None]:
+    """A cheaper plan by ruin-and-recreate under the day's exact rules
+    (`routing.day_search`) until ``search_deadline``; its routes are read into the exact
+    OR-Tools model, improved by one descent until ``deadline`` and kept only if that
+    model accepts them at no higher cost. Also returns the rounds run, or None when the
+    day has a working-time limit or its rules refuse the plan OR-Tools found (then
+    nothing was searched)."""
+    routes = search.routes_of(assignment)
+    day = _whole_day(search)
+    if day is None:
+        return search, assignment, None
+    try:
+        improved = improve_day(day, routes, seed=seed, deadline=search_deadline,
+                               restarts=options.day_restarts,
+                               average_removed=options.ruin_average_removed,
+                               max_string=options.ruin_max_string,
+                               initial_temperature=options.day_initial_temperature,
+                               final_temperature=options.day_final_temperature)
+    except ValueError as refused:  # its rules refuse OR-Tools' plan: keep to OR-Tools
+        logger.warning("day search skipped: %s", refused)
+        return search, assignment, None
+    exact, solution = _descend_from_routes(search.model, search.vehicle_indices,
+                                           search.required_penalty, improved.routes, deadline)
+    if solution is None or solution.ObjectiveValue() > assignment.ObjectiveValue():
+        logger.debug("day search: OR-Tools did not accept its routes (cost %d against %d)",
+                     improved.cost, assignment.ObjectiveValue())
         return search, assignment, improved.rounds
     return exact, solution, improved.rounds
 

@@ -526,7 +526,7 @@ def test_the_iterated_search_keeps_every_unused_van_while_a_required_task_is_out
 
 @pytest.mark.parametrize(("fixed_cost", "expected_repair"), [
     (10.0, "local"),  # driving outweighs the van: three routes are repaired locally
-    (10_000.0, "whole day"),  # vans first (Li & Lim): local repairs only from 8 routes
+    (10_000.0, "day ruin and recreate"),  # vans first: local repairs only from 8 routes
 ])
 def test_a_day_of_three_routes_is_repaired_locally_unless_fixed_costs_dominate(
         munakata_like_problem: Problem, fixed_cost: float, expected_repair: str) -> None:
@@ -619,7 +619,8 @@ def test_a_short_round_takes_its_break_after_returning_rather_than_waiting_on_th
     assert route.lunch_break is not None and route.lunch_break.start_s >= route.end_s
 
 
-def test_an_optional_shipment_free_to_drop_is_never_half_served() -> None:
+@pytest.mark.parametrize("day_search", [True, False])
+def test_an_optional_shipment_free_to_drop_is_never_half_served(day_search: bool) -> None:
     # Shrunk from a hypothesis failure: the whole-day descents served the pickup of a
     # shipment with penalty 0 and dropped its delivery.
     sites = (Site("hub", lat=33.8, lon=130.5), Site("s1", lat=33.8, lon=130.53125))
@@ -629,5 +630,6 @@ def test_an_optional_shipment_free_to_drop_is_never_half_served() -> None:
                   amount={"crates": 0, "items": 0}, penalty=0.0),
              Task("task-1", TaskKind.VISIT, site_id="hub"))
     problem = Problem(sites, (van,), tasks, geodesic_matrix(sites), name="half-shipment")
-    plan = solve_and_verify(problem, time_limit_s=0.3)
+    plan = solve_and_verify(problem, time_limit_s=0.3,
+                            options=SolverOptions(day_search=day_search))
     assert "task-0" in {u.task_id for u in plan.unassigned} ^ plan.served_task_ids()
