@@ -78,7 +78,10 @@ class SolverOptions:
     pickup-and-delivery day (every task a required shipment, one window per site, one
     load dimension, no break, identical vans) the second phase is bookrun's own
     ruin-and-recreate on shipment pairs instead (``pickup_delivery_search``), its routes
-    checked and polished by one OR-Tools descent at the end.
+    checked and polished by one OR-Tools descent at the end. On a day of fewer routes than
+    ``local_repair_min_routes`` it is bookrun's ruin-and-recreate under the day's exact
+    rules (``day_search``, after guided local search for ``day_metaheuristic_share`` of
+    the time), in ``day_restarts`` runs, with the same hand-back.
     """
 
     first_solution: str = "automatic"
@@ -497,7 +500,17 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
             run_iterated = False
             solver_info["iterated_rounds"] = rounds
             solver_info["iterated_repair"] = "pickup-delivery ruin and recreate"
-    if run_iterated:
+    day_rounds = None
+    if run_iterated and options.day_search and options.iterations is None and \
+            not _repairs_locally(options, search, assignment):
+        search, assignment, day_rounds = _improve_by_day_search(
+            search, assignment, seed=seed,
+            search_deadline=deadline - time_limit_s * options.handback_share,
+            deadline=deadline, options=options)
+    if day_rounds is not None:
+        solver_info["iterated_rounds"] = day_rounds
+        solver_info["iterated_repair"] = "day ruin and recreate"
+    elif run_iterated:
         # A model closed for plain descent repairs several times faster than the one
         # the metaheuristic ran on.
         current_indices = [problem.vehicles.index(v) for v in search.vehicles]
@@ -510,21 +523,10 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         if restarted is not None and restarted.ObjectiveValue() <= assignment.ObjectiveValue():
             search, assignment = fresh, restarted
         local_repair = _repairs_locally(options, search, assignment)
-        day_rounds = None
-        if not local_repair and options.day_search and options.iterations is None:
-            search, assignment, day_rounds = _improve_by_day_search(
-                search, assignment, seed=seed,
-                search_deadline=deadline - time_limit_s * options.handback_share,
-                deadline=deadline, options=options)
-        if day_rounds is not None:
-            rounds = day_rounds
-            solver_info["iterated_repair"] = "day ruin and recreate"
-        else:
-            iterate = _local_iterated_search if local_repair else _iterated_local_search
-            assignment, rounds = iterate(search, assignment, options, seed=seed,
-                                         deadline=deadline)
-            solver_info["iterated_repair"] = "local" if local_repair else "whole day"
+        iterate = _local_iterated_search if local_repair else _iterated_local_search
+        assignment, rounds = iterate(search, assignment, options, seed=seed, deadline=deadline)
         solver_info["iterated_rounds"] = rounds
+        solver_info["iterated_repair"] = "local" if local_repair else "whole day"
 
     routes, dropped = _extract(search, assignment)
     for task in dropped:
