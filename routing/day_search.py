@@ -4,7 +4,7 @@ On a day of one or two vans (Munakata's) every OR-Tools repair is a descent over
 day, and each costs a fifth of a second because OR-Tools checks the lunch break and the
 load that hub deliveries put on board at the start on every move it tries: about ten
 repairs in a 2-second budget. This search keeps its own copy of those rules and checks a
-route in a few microseconds per stop, so it runs hundreds of rounds in the same time.
+route in a few microseconds per stop, so it runs thousands of rounds in the same time.
 
 Each round (after Christiaens & Vanden Berghe's SISR, "Slack induction by string
 removals for vehicle routing problems", Transportation Science 54, 2020) removes a few
@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from routing.annealing import temperatures
 from routing.ruin import string_removal
 
 _NEVER = 1 << 60
@@ -476,12 +477,8 @@ class _Search:
         if sum(1 for t in run.unserved if day.required[t]) <= required_out:
             best = run
         rounds = 0
-        started = time.perf_counter()
-        span = max(deadline - started, 1e-9)
-        while (now := time.perf_counter()) < deadline:
+        for temperature in temperatures(deadline, initial_temperature, final_temperature):
             rounds += 1
-            temperature = initial_temperature * \
-                (final_temperature / initial_temperature) ** ((now - started) / span)
             removed = string_removal(run.routes, day.neighbours, self.task_of, self.members,
                                      rng, average_removed=average_removed,
                                      max_string=max_string)

@@ -22,12 +22,12 @@ using them.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from routing.annealing import temperatures
 from routing.pickup_delivery import (
     PickupDeliveryDay,
     RouteState,
@@ -169,12 +169,8 @@ def improve_routes(instance: PickupDeliveryDay, routes: Sequence[Sequence[int]],
     unserved: list[int] = []
     best_states, best_cost = list(states), current_cost
     rounds = 0
-    started = time.perf_counter()
-    span = max(deadline - started, 1e-9)
-    while (now := time.perf_counter()) < deadline:
+    for temperature in temperatures(deadline, initial_temperature, final_temperature):
         rounds += 1
-        temperature = initial_temperature * \
-            (final_temperature / initial_temperature) ** ((now - started) / span)
         first = task_nodes[int(rng.integers(len(task_nodes)))]
         route_of = {n: r for r, s in enumerate(states) for n in s.path[1:-1]}
         removed = _ruin(states, route_of, first, neighbours[first], pickup_of,

@@ -1,0 +1,15 @@
+"""The cooling schedule shared by bookrun's own ruin-and-recreate searches."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+
+def temperatures(deadline: float, initial: float, final: float) -> Iterator[float]:
+    """One temperature per round until ``deadline`` (a ``time.perf_counter()`` value),
+    falling geometrically from ``initial`` now to ``final`` at the deadline."""
+    started = time.perf_counter()
+    span = max(deadline - started, 1e-9)
+    while (now := time.perf_counter()) < deadline:
+        yield initial * (final / initial) ** ((now - started) / span)
