@@ -450,7 +450,9 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         share = options.fleet_metaheuristic_share if minimise_fleet else \
             options.local_metaheuristic_share if many_routes else \
             options.day_metaheuristic_share if options.day_search and \
-            options.iterations is None else options.metaheuristic_share
+            options.iterations is None and \
+            not any(v.max_working_s is not None for v in problem.vehicles) \
+            else options.metaheuristic_share
     params.time_limit.FromMilliseconds(
         max(1, int((started + time_limit_s * share - time.perf_counter()) * 1000)))
     if first is not None:
