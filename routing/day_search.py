@@ -304,9 +304,10 @@ def route_cost(day: Day, vehicle: int, nodes: Sequence[int]) -> int:
 
 
 def _insertion(day: Day, arcs: Sequence[np.ndarray], routes: list[list[int]], task: int,
-               limit: float) -> tuple[int, list[int]] | None:
+               limit: float) -> tuple[int, int, list[int]] | None:
     """The cheapest feasible place for ``task`` that costs less than ``limit`` more:
-    (route, the route with it), or None. ``arcs``: each van's arc costs as an array."""
+    (the cost it adds, route, the route with it), or None. ``arcs``: each van's arc costs
+    as an array."""
     nodes = day.tasks[task]
     added_parts: list[np.ndarray] = []
     places: list[tuple[int, int, int]] = []  # route, legs of its path, offset in added
@@ -350,17 +351,17 @@ def _insertion(day: Day, arcs: Sequence[np.ndarray], routes: list[list[int]], ta
                 walked.add(r)
                 new = [*route[:i], nodes[0], *route[i:]]
                 if route_feasible(day, r, new):
-                    return r, new
+                    return int(every[k]), r, new
                 continue
             if r not in views:
                 views[r] = _RouteView(day, day.vehicles[r], route)
             if views[r].fits(day, day.vehicles[r], nodes[0], i):
-                return r, [*route[:i], nodes[0], *route[i:]]
+                return int(every[k]), r, [*route[:i], nodes[0], *route[i:]]
         else:
             i, j = divmod(int(k) - first, legs)
             new = [*route[:i], nodes[0], *route[i:j], nodes[1], *route[j:]]
             if route_feasible(day, r, new):
-                return r, new
+                return int(every[k]), r, new
     return None
 
 
@@ -427,14 +428,14 @@ class _Search:
         costs = [route_cost(day, k, r) for k, r in enumerate(routes)]
         return _Run(routes, costs, unserved, sum(costs) + sum(day.penalty[t] for t in unserved))
 
-    def recreate(self, routes: list[list[int]], costs: list[int], waiting: list[int]
-                 ) -> _Run:
-        """Insert the ``waiting`` tasks in one of the orders; what finds no place (or,
-        when optional, no place cheaper than its penalty) stays out."""
-        day, rng = self.day, self.rng
-        order = self.orders[int(rng.integers(len(self.orders)))]
+    def recreate(self, routes: list[list[int]], costs: list[int], waiting: list[int],
+                 order: Sequence[int] | None) -> _Run:
+        """Insert the ``waiting`` tasks by ``order`` (a sort key per task; None: random);
+        what finds no place (or, when optional, no place cheaper than its penalty) stays
+        out."""
+        day = self.day
         if order is None:
-            rng.shuffle(waiting)
+            self.rng.shuffle(waiting)
         else:
             waiting.sort(key=order.__getitem__)
         left_out = []
@@ -443,27 +444,20 @@ class _Search:
             if found is None:
                 left_out.append(t)
                 continue
-            r, new = found
+            added, r, new = found
             routes[r] = new
-            costs[r] = route_cost(day, r, new)
+            costs[r] += added
         return _Run(routes, costs, left_out,
                     sum(costs) + sum(day.penalty[t] for t in left_out))
 
     def construct(self) -> _Run:
         """A plan built from empty vans, required tasks first, each group in random order."""
         day = self.day
-        waiting = [int(t) for t in self.rng.permutation(len(day.tasks))]
-        waiting.sort(key=lambda t: not day.required[t])
-        routes: list[list[int]] = [[] for _ in day.vehicles]
-        day_order = self.orders
-        self.orders = (None,)  # keep the random order, required first
-        try:
-            required = [t for t in waiting if day.required[t]]
-            run = self.recreate(routes, [0] * len(routes), required)
-            rest = self.recreate(run.routes, run.costs, [t for t in waiting
-                                                         if not day.required[t]])
-        finally:
-            self.orders = day_order
+        tasks = range(len(day.tasks))
+        run = self.recreate([[] for _ in day.vehicles], [0] * len(day.vehicles),
+                            [t for t in tasks if day.required[t]], None)
+        rest = self.recreate(run.routes, run.costs,
+                             [t for t in tasks if not day.required[t]], None)
         return _Run(rest.routes, rest.costs, run.unserved + rest.unserved,
                     rest.cost + sum(day.penalty[t] for t in run.unserved))
 
@@ -498,7 +492,8 @@ class _Search:
             if not feasible:
                 continue
             waiting = list(dict.fromkeys(self.task_of[n] for n in removed)) + run.unserved
-            candidate = self.recreate(routes, costs, waiting)
+            order = self.orders[int(rng.integers(len(self.orders)))]
+            candidate = self.recreate(routes, costs, waiting, order)
             if candidate.cost < run.cost - temperature * run.cost * math.log(rng.random()):
                 run = candidate
                 if (best is None or run.cost < best.cost) and \
@@ -549,11 +544,16 @@ def improve_day(day: Day, routes: Sequence[Sequence[int]], *, seed: int, deadlin
     ------
     ValueError
         When a route breaks the day's rules, serves a node twice or splits a shipment
-        (naming ``routes[k]``), or ``restarts`` is below 1.
+        (naming ``routes[k]``), ``restarts`` is below 1 or a temperature is not positive.
     """
     if restarts < 1:
         msg = f"improve_day argument 'restarts': must be >= 1, got {restarts!r}"
         raise ValueError(msg)
+    for name, value in (("initial_temperature", initial_temperature),
+                        ("final_temperature", final_temperature)):
+        if not value > 0:
+            msg = f"improve_day argument {name!r}: must be > 0, got {value!r}"
+            raise ValueError(msg)
     given = _check_routes(day, routes)
     search = _Search(day, np.random.default_rng(seed))
     start = search.run_of(given)

@@ -145,6 +145,11 @@ class SolverOptions:
         if self.day_restarts < 1:
             msg = f"solver options field 'day_restarts': must be >= 1, got {self.day_restarts!r}"
             raise ValueError(msg)
+        for name in ("day_initial_temperature", "day_final_temperature"):
+            value = getattr(self, name)
+            if not value > 0:
+                msg = f"solver options field {name!r}: must be > 0, got {value!r}"
+                raise ValueError(msg)
         for name in ("iterations", "local_repair_min_routes", "nearby_routes",
                      "fleet_local_repair_min_routes", "fleet_nearby_routes"):
             value = getattr(self, name)
@@ -420,6 +425,9 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         solution_limit is None or options.iterations is not None)
     minimise_fleet = run_iterated and options.iterations is None and \
         len(problem.vehicles) > 1 and model.fixed_costs_dominate
+    # Days of few routes go to the day search, unless a van has a working-time limit.
+    day_search = run_iterated and options.day_search and options.iterations is None and \
+        not any(v.max_working_s is not None for v in problem.vehicles)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST_SOLUTION[first_solution]
     params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
@@ -449,10 +457,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     if run_iterated:
         share = options.fleet_metaheuristic_share if minimise_fleet else \
             options.local_metaheuristic_share if many_routes else \
-            options.day_metaheuristic_share if options.day_search and \
-            options.iterations is None and \
-            not any(v.max_working_s is not None for v in problem.vehicles) \
-            else options.metaheuristic_share
+            options.day_metaheuristic_share if day_search else options.metaheuristic_share
     params.time_limit.FromMilliseconds(
         max(1, int((started + time_limit_s * share - time.perf_counter()) * 1000)))
     if first is not None:
@@ -503,8 +508,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
             solver_info["iterated_rounds"] = rounds
             solver_info["iterated_repair"] = "pickup-delivery ruin and recreate"
     day_rounds = None
-    if run_iterated and options.day_search and options.iterations is None and \
-            not _repairs_locally(options, search, assignment):
+    if day_search and run_iterated and not _repairs_locally(options, search, assignment):
         search, assignment, day_rounds = _improve_by_day_search(
             search, assignment, seed=seed,
             search_deadline=deadline - time_limit_s * options.handback_share,

@@ -140,6 +140,9 @@ def test_improve_day_refuses_routes_that_break_the_day_naming_them(change, messa
         improve_day(day, change(routes), seed=0, deadline=time.perf_counter() + 0.1)
     with pytest.raises(ValueError, match=r"'restarts': must be >= 1, got 0"):
         improve_day(day, routes, seed=0, deadline=time.perf_counter() + 0.1, restarts=0)
+    with pytest.raises(ValueError, match=r"'final_temperature': must be > 0, got 0"):
+        improve_day(day, routes, seed=0, deadline=time.perf_counter() + 0.1,
+                    final_temperature=0)
 
 
 def test_solve_searches_a_two_van_day_with_the_day_search_and_verifies() -> None:

@@ -552,6 +552,10 @@ def test_a_day_of_three_routes_is_repaired_locally_unless_fixed_costs_dominate(
     ("fleet_local_repair_min_routes", -1,
      "'fleet_local_repair_min_routes': must be >= 0, got -1"),
     ("fleet_nearby_routes", -3, "'fleet_nearby_routes': must be >= 0, got -3"),
+    ("day_metaheuristic_share", 2.0, "'day_metaheuristic_share': must be within [0, 1], got 2.0"),
+    ("day_restarts", 0, "'day_restarts': must be >= 1, got 0"),
+    ("day_initial_temperature", 0.0, "'day_initial_temperature': must be > 0, got 0.0"),
+    ("day_final_temperature", -1e-5, "'day_final_temperature': must be > 0, got -1e-05"),
 ])
 def test_invalid_solver_options_name_the_field_and_the_value(
         field_name: str, value: float, message: str) -> None:
