@@ -322,7 +322,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="bookrun only: N single-threaded searches side by side, the "
                              "best plan kept (default 1; the header says so when > 1)")
-    parser.set_defaults(func=run_from_args, handler=run_from_args)
+    parser.set_defaults(func=run_from_args, handler=run_from_args, solves=True)
     return parser
 
 

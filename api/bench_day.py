@@ -96,7 +96,7 @@ def add_bench_day_subcommand(subparsers: Any) -> None:
                         help="sites besides the hub (default 40)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE",
                         help="also write the rows as a JSON list")
-    parser.set_defaults(handler=_cmd_bench_day)
+    parser.set_defaults(handler=_cmd_bench_day, solves=True)
 
 
 def _cmd_bench_day(args: argparse.Namespace) -> int:

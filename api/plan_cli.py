@@ -72,7 +72,7 @@ def add_plan_subcommand(subparsers: Any) -> None:
                         help="solver random seed (default 0)")
     parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="parallel solver processes (default 1)")
-    parser.set_defaults(handler=cmd_plan)
+    parser.set_defaults(handler=cmd_plan, solves=True)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ def add_replay_parsers(drops_subparsers: Any) -> None:
     replay.add_argument("--no-route", action="store_true",
                         help="skip the routing solves (no km; every due post is visited)")
     replay.add_argument("--json", type=Path, default=None, help="also write the results")
-    replay.set_defaults(handler=cmd_replay)
+    replay.set_defaults(handler=cmd_replay, solves=True)
 
     forecast = drops_subparsers.add_parser(
         "forecast", help="the inflow forecast's error on held-back months",

@@ -49,6 +49,7 @@ __all__ = [
     "VisitKind",
 ]
 
+from routing.day_search import compile_day_search
 from routing.matrix import (
     FixedLeg,
     geodesic_matrix,
@@ -63,6 +64,7 @@ __all__ += [
     "FixedLeg",
     "SolverOptions",
     "Violation",
+    "compile_day_search",
     "format_violations",
     "geodesic_matrix",
     "graph_matrix",

@@ -12,4 +12,9 @@ def temperatures(deadline: float, initial: float, final: float) -> Iterator[floa
     started = time.perf_counter()
     span = max(deadline - started, 1e-9)
     while (now := time.perf_counter()) < deadline:
-        yield initial * (final / initial) ** ((now - started) / span)
+        yield temperature((now - started) / span, initial, final)
+
+
+def temperature(progress: float, initial: float, final: float) -> float:
+    """The temperature ``progress`` (0 to 1) of the way from ``initial`` to ``final``."""
+    return float(initial * (final / initial) ** progress)

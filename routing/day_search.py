@@ -3,8 +3,9 @@
 On a day of one or two vans (Munakata's) every OR-Tools repair is a descent over the whole
 day, and each costs a fifth of a second because OR-Tools checks the lunch break and the
 load that hub deliveries put on board at the start on every move it tries: about ten
-repairs in a 2-second budget. This search keeps its own copy of those rules and checks a
-route in a few microseconds per stop, so it runs thousands of rounds in the same time.
+repairs in a 2-second budget. This search keeps its own copy of those rules, compiled
+(`routing.day_kernel`, about 15 ns a stop), and runs tens of thousands of rounds in the
+same time.
 
 Each round (after Christiaens & Vanden Berghe's SISR, "Slack induction by string
 removals for vehicle routing problems", Transportation Science 54, 2020) removes a few
@@ -26,23 +27,27 @@ the van leaves with every hub delivery it serves on board and its load, per dime
 stays within the capacity. These are the OR-Tools model's rules, so the routes this search
 returns read back into it; `routing.ortools_solver` checks that they do before using them.
 
+This module holds the day, the checks of what callers hand in and the restarts; the
+rounds themselves run in `routing.day_kernel`, which `compile_day_search` loads (or
+compiles, once per installation) ahead of the first solve.
+
 Pure: plain lists of integers in, plain lists out.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from routing.annealing import temperatures
-from routing.ruin import string_removal
+from routing import day_kernel
+from routing.annealing import temperature
+from routing.day_kernel import DayArrays
 
-_NEVER = 1 << 60
+_ANY_TIME = 1 << 60  # the window span of a node open all day
+_BATCH_S = 0.005  # how long one batch of compiled rounds should take
 
 
 @dataclass(frozen=True)
@@ -102,270 +107,81 @@ class ImprovedDay:
     rounds: int
 
 
-def _earliest(windows: tuple[tuple[int, int], ...], time_s: int) -> int:
-    if not windows:
-        return time_s
-    for start_s, end_s in windows:
-        if time_s <= end_s:
-            return start_s if time_s < start_s else time_s
-    return _NEVER
+def _padded(rows: Sequence[Sequence[tuple[int, int]]], width: int) -> tuple[np.ndarray, np.ndarray]:
+    padded = np.zeros((len(rows), width, 2), dtype=np.int64)
+    for node, row in enumerate(rows):
+        if row:
+            padded[node, :len(row)] = row
+    return padded, np.array([len(row) for row in rows], dtype=np.int64)
 
 
-def _loads_fit(day: Day, capacity: tuple[int, ...], nodes: Sequence[int]) -> bool:
-    dims = range(len(capacity))
-    if not capacity:
-        return True
-    load = [0] * len(capacity)
-    start_load = day.start_load
-    for n in nodes:
-        amount = start_load[n]
-        for d in dims:
-            load[d] += amount[d]
-    for d in dims:
-        if load[d] > capacity[d]:
-            return False
-    change = day.load_change
-    for n in nodes:
-        amount = change[n]
-        for d in dims:
-            value = load[d] + amount[d]
-            if value < 0 or value > capacity[d]:
-                return False
-            load[d] = value
-    return True
+def _arrays(day: Day) -> DayArrays:
+    """The day as the compiled rounds read it."""
+    nodes, tasks = len(day.handling_s), len(day.tasks)
+    dims = len(day.start_load[0]) if nodes else 0
+    width = max([1, *map(len, day.windows), *map(len, day.mid_stop_windows)])
+    windows, window_count = _padded(day.windows, width)
+    mid_stop_windows, mid_stop_window_count = _padded(day.mid_stop_windows, width)
+    task_nodes = np.full((tasks, 2), -1, dtype=np.int64)
+    task_of = np.full(nodes, -1, dtype=np.int64)
+    for t, members in enumerate(day.tasks):
+        task_nodes[t, :len(members)] = members
+        task_of[list(members)] = t
+    hub_cost = [min(v.arc_cost[v.start_node][members[0]] for v in day.vehicles)
+                for members in day.tasks]
+    loads = [sum(day.start_load[members[0]]) + sum(map(abs, day.load_change[members[0]]))
+             for members in day.tasks]
+    spans = [sum(e - s for s, e in day.windows[members[0]]) or _ANY_TIME
+             for members in day.tasks]
+    width = max([1, *(len(v) for v in day.neighbours.values())])
+    neighbours = np.full((nodes, width), -1, dtype=np.int64)
+    for node, near in day.neighbours.items():
+        neighbours[node, :len(near)] = near
+    vans = day.vehicles
+    return DayArrays(
+        duration_s=np.asarray(day.duration_s, dtype=np.int64).reshape(nodes, nodes),
+        handling_s=np.asarray(day.handling_s, dtype=np.int64),
+        site_of=np.asarray(day.site_of, dtype=np.int64),
+        windows_s=windows, window_count=window_count,
+        mid_stop_windows_s=mid_stop_windows, mid_stop_window_count=mid_stop_window_count,
+        start_load=np.asarray(day.start_load, dtype=np.int64).reshape(nodes, dims),
+        load_change=np.asarray(day.load_change, dtype=np.int64).reshape(nodes, dims),
+        van_start=np.array([v.start_node for v in vans], dtype=np.int64),
+        van_end=np.array([v.end_node for v in vans], dtype=np.int64),
+        shift_s=np.array([(v.shift_start_s, v.shift_end_s) for v in vans],
+                         dtype=np.int64).reshape(len(vans), 2),
+        capacity=np.array([v.capacity for v in vans], dtype=np.int64).reshape(len(vans), dims),
+        fixed_cost=np.array([v.fixed_cost for v in vans], dtype=np.int64),
+        arc_cost=np.array([v.arc_cost for v in vans], dtype=np.int64).reshape(
+            len(vans), nodes, nodes),
+        lunch_s=np.array([(*v.lunch_break_s, 1) if v.lunch_break_s is not None else (0, -1, 0, 0)
+                          for v in vans], dtype=np.int64).reshape(len(vans), 4),
+        task_nodes=task_nodes, task_of=task_of,
+        penalty=np.asarray(day.penalty, dtype=np.int64),
+        required=np.asarray(day.required, dtype=np.int64),
+        # Orders of reinsertion besides random: largest first, farthest first, tightest first.
+        order_keys=np.array([[-x for x in loads], [-x for x in hub_cost], spans],
+                            dtype=np.float64).reshape(3, tasks),
+        neighbours=neighbours)
 
 
-def _start_states(vehicle: DayVehicle, start_s: int) -> tuple[int, int]:
-    """Earliest time at the start when leaving at ``start_s``: without the break taken,
-    and with it taken before leaving (never, when its window does not allow that)."""
-    after = _NEVER
-    if vehicle.lunch_break_s is not None:
-        earliest_s, latest_s, break_s = vehicle.lunch_break_s
-        first = max(earliest_s, vehicle.shift_start_s)
-        if first <= latest_s:
-            after = max(start_s, first + break_s)
-    return start_s, after
-
-
-def _advance(day: Day, vehicle: DayVehicle, previous: int, n: int, before: int, after: int
-             ) -> tuple[int, int]:
-    """Earliest service starts at ``n`` coming from ``previous``: without the break taken
-    yet, and with it taken (on this leg or earlier); ``_NEVER`` where impossible."""
-    leg = day.duration_s[previous][n]
-    arrive_before = before + leg if before < _NEVER else _NEVER
-    arrive_after = after + leg if after < _NEVER else _NEVER
-    lunch = vehicle.lunch_break_s
-    if lunch is not None and before < _NEVER:
-        earliest_s, latest_s, break_s = lunch
-        break_start = max(earliest_s, before + day.handling_s[previous])
-        if break_start <= latest_s:
-            on_leg = max(arrive_before, break_start) + break_s
-            if on_leg < arrive_after:
-                arrive_after = on_leg
-    site_of = day.site_of
-    allowed = day.mid_stop_windows[n] if site_of[previous] == site_of[n] else day.windows[n]
-    return (_earliest(allowed, arrive_before) if arrive_before < _NEVER else _NEVER,
-            _earliest(allowed, arrive_after) if arrive_after < _NEVER else _NEVER)
-
-
-def _return_s(day: Day, vehicle: DayVehicle, previous: int, before: int, after: int) -> int:
-    """When the van, at ``previous`` with these states, is back having taken its break
-    (on the way back or after returning, if not yet); ``_NEVER`` if it cannot."""
-    leg = day.duration_s[previous][vehicle.end_node]
-    end_before = before + leg if before < _NEVER else _NEVER
-    end_s = after + leg if after < _NEVER else _NEVER
-    lunch = vehicle.lunch_break_s
-    if lunch is None:
-        return end_before
-    if before < _NEVER:
-        earliest_s, latest_s, break_s = lunch
-        break_start = max(earliest_s, before + day.handling_s[previous])
-        if break_start <= latest_s:
-            end_s = min(end_s, max(end_before, break_start) + break_s)
-        back = max(earliest_s, end_before)
-        if back <= latest_s and back + break_s <= vehicle.shift_end_s:
-            end_s = min(end_s, end_before)
-    return end_s
-
-
-def _end_s(day: Day, vehicle: DayVehicle, nodes: Sequence[int], start_s: int) -> int:
-    """When the van is back after serving ``nodes`` in order, leaving at ``start_s``
-    (``_NEVER`` if it cannot): `_advance` and `_return_s` written out in one loop, this
-    being the search's innermost check (a test holds the two to the same answers)."""
-    duration, handling, site_of = day.duration_s, day.handling_s, day.site_of
-    windows, mid_stop_windows = day.windows, day.mid_stop_windows
-    lunch = vehicle.lunch_break_s
-    before, after = _start_states(vehicle, start_s)
-    earliest_s, latest_s, break_s = lunch if lunch is not None else (0, -1, 0)
-    previous = vehicle.start_node
-    for n in nodes:
-        leg = duration[previous][n]
-        arrive_before = before + leg
-        arrive_after = after + leg
-        if before < _NEVER:
-            break_start = max(earliest_s, before + handling[previous])
-            if break_start <= latest_s:
-                on_leg = max(arrive_before, break_start) + break_s
-                if on_leg < arrive_after:
-                    arrive_after = on_leg
-        allowed = mid_stop_windows[n] if site_of[previous] == site_of[n] else windows[n]
-        before = _earliest(allowed, arrive_before) if arrive_before < _NEVER else _NEVER
-        after = _earliest(allowed, arrive_after) if arrive_after < _NEVER else _NEVER
-        if before >= _NEVER and after >= _NEVER:
-            return _NEVER
-        previous = n
-    return _return_s(day, vehicle, previous, before, after)
-
-
-def _times_fit(day: Day, vehicle: DayVehicle, nodes: Sequence[int]) -> bool:
-    """Whether the van can serve ``nodes`` in order within its shift."""
-    return _end_s(day, vehicle, nodes, vehicle.shift_start_s) <= vehicle.shift_end_s
-
-
-class _RouteView:
-    """One route's path (depots included) with its earliest service starts and loads at
-    each node, so that putting one node on a leg is checked from that leg on only."""
-
-    __slots__ = ("after", "before", "load", "path", "prefix_max", "suffix_max",
-                 "suffix_min")
-
-    def __init__(self, day: Day, vehicle: DayVehicle, route: Sequence[int]) -> None:
-        self.path = [vehicle.start_node, *route, vehicle.end_node]
-        before, after = _start_states(vehicle, vehicle.shift_start_s)
-        self.before, self.after = [before], [after]
-        for previous, n in zip(self.path, route, strict=False):
-            before, after = _advance(day, vehicle, previous, n, before, after)
-            self.before.append(before)
-            self.after.append(after)
-        dims = range(len(vehicle.capacity))
-        load = [sum(day.start_load[n][d] for n in route) for d in dims]
-        self.load = [tuple(load)]  # what the van holds leaving path[k]
-        for n in route:
-            load = [load[d] + day.load_change[n][d] for d in dims]
-            self.load.append(tuple(load))
-        self.prefix_max = list(itertools.accumulate(self.load, _pairwise_max))
-        self.suffix_max = list(itertools.accumulate(reversed(self.load), _pairwise_max))[::-1]
-        self.suffix_min = list(itertools.accumulate(reversed(self.load), _pairwise_min))[::-1]
-
-    def fits(self, day: Day, vehicle: DayVehicle, n: int, leg: int) -> bool:
-        """Whether node ``n`` fits between ``path[leg]`` and ``path[leg + 1]``."""
-        start_load, change, capacity = day.start_load[n], day.load_change[n], vehicle.capacity
-        last = len(self.load) - 1
-        for d, limit in enumerate(capacity):
-            carried, shift = start_load[d], start_load[d] + change[d]
-            if carried and self.prefix_max[leg][d] + carried > limit:
-                return False
-            own = self.load[leg][d] + shift
-            if own < 0 or own > limit:
-                return False
-            if shift and leg < last and (self.suffix_max[leg + 1][d] + shift > limit
-                                         or self.suffix_min[leg + 1][d] + shift < 0):
-                return False
-        path = self.path
-        before, after = _advance(day, vehicle, path[leg], n, self.before[leg], self.after[leg])
-        previous = n
-        for k in range(leg + 1, len(path) - 1):
-            if before >= _NEVER and after >= _NEVER:
-                return False
-            before, after = _advance(day, vehicle, previous, path[k], before, after)
-            if before == self.before[k] and after == self.after[k]:
-                return True  # the rest of the route runs as before
-            previous = path[k]
-        if before >= _NEVER and after >= _NEVER:
-            return False
-        return _return_s(day, vehicle, previous, before, after) <= vehicle.shift_end_s
-
-
-def _pairwise_max(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(map(max, a, b))
-
-
-def _pairwise_min(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(map(min, a, b))
+def _route_array(nodes: Sequence[int]) -> np.ndarray:
+    return np.asarray(nodes, dtype=np.int64).reshape(len(nodes))
 
 
 def route_feasible(day: Day, vehicle: int, nodes: Sequence[int]) -> bool:
     """Whether ``vehicles[vehicle]`` can serve ``nodes`` in this order: loads, windows,
     break and shift (pairing is the caller's)."""
-    van = day.vehicles[vehicle]
-    return _loads_fit(day, van.capacity, nodes) and _times_fit(day, van, nodes)
+    return bool(day_kernel.feasible(_arrays(day), vehicle, _route_array(nodes), len(nodes)))
 
 
 def route_cost(day: Day, vehicle: int, nodes: Sequence[int]) -> int:
     """Driving cost of the route plus the van's fixed cost; 0 for an empty route."""
-    if not nodes:
-        return 0
-    van = day.vehicles[vehicle]
-    cost = van.arc_cost
-    total = van.fixed_cost + cost[van.start_node][nodes[0]] + cost[nodes[-1]][van.end_node]
-    for a, b in itertools.pairwise(nodes):
-        total += cost[a][b]
-    return total
+    return int(day_kernel.route_cost(_arrays(day), vehicle, _route_array(nodes), len(nodes)))
 
 
-def _insertion(day: Day, arcs: Sequence[np.ndarray], routes: list[list[int]], task: int,
-               limit: float) -> tuple[int, int, list[int]] | None:
-    """The cheapest feasible place for ``task`` that costs less than ``limit`` more:
-    (the cost it adds, route, the route with it), or None. ``arcs``: each van's arc costs
-    as an array."""
-    nodes = day.tasks[task]
-    added_parts: list[np.ndarray] = []
-    places: list[tuple[int, int, int]] = []  # route, legs of its path, offset in added
-    offset = 0
-    for r, route in enumerate(routes):
-        van = day.vehicles[r]
-        cost = arcs[r]
-        path = np.array([van.start_node, *route, van.end_node], dtype=np.intp)
-        leaving, reaching = path[:-1], path[1:]
-        legs = len(leaving)
-        opening = 0 if route else van.fixed_cost
-        if len(nodes) == 1:
-            n = nodes[0]
-            added = cost[leaving, n] + cost[n, reaching] - cost[leaving, reaching] + opening
-        else:
-            pickup, delivery = nodes
-            into = cost[leaving, pickup] - cost[leaving, reaching] + opening
-            # Pickup on leg i, delivery on a later leg j; or both on leg i, pickup first.
-            later = (into + cost[pickup, reaching])[:, None] + (
-                cost[leaving, delivery] + cost[delivery, reaching]
-                - cost[leaving, reaching])[None, :]
-            added = np.where(np.triu(np.ones((legs, legs), dtype=bool), 1), later, _NEVER)
-            np.fill_diagonal(added, into + cost[pickup, delivery] + cost[delivery, reaching])
-            added = added.ravel()
-        added_parts.append(added)
-        places.append((r, legs, offset))
-        offset += len(added)
-    every = np.concatenate(added_parts)
-    # The cheapest place is usually feasible: a route's first check walks it whole, and
-    # only a second check on the same route builds its view.
-    walked: set[int] = set()
-    views: dict[int, _RouteView] = {}
-    for k in np.argsort(every, kind="stable"):
-        if every[k] >= limit:
-            return None
-        r, legs, first = next(p for p in reversed(places) if p[2] <= k)
-        route = routes[r]
-        if len(nodes) == 1:
-            i = int(k) - first
-            if r not in walked:
-                walked.add(r)
-                new = [*route[:i], nodes[0], *route[i:]]
-                if route_feasible(day, r, new):
-                    return int(every[k]), r, new
-                continue
-            if r not in views:
-                views[r] = _RouteView(day, day.vehicles[r], route)
-            if views[r].fits(day, day.vehicles[r], nodes[0], i):
-                return int(every[k]), r, [*route[:i], nodes[0], *route[i:]]
-        else:
-            i, j = divmod(int(k) - first, legs)
-            new = [*route[:i], nodes[0], *route[i:j], nodes[1], *route[j:]]
-            if route_feasible(day, r, new):
-                return int(every[k]), r, new
-    return None
-
-
-def _check_routes(day: Day, routes: Sequence[Sequence[int]]) -> list[list[int]]:
+def _check_routes(day: Day, arrays: DayArrays, routes: Sequence[Sequence[int]]
+                  ) -> list[list[int]]:
     if len(routes) != len(day.vehicles):
         msg = (f"improve_day argument 'routes': one route per van expected "
                f"({len(day.vehicles)}), got {len(routes)}")
@@ -386,120 +202,88 @@ def _check_routes(day: Day, routes: Sequence[Sequence[int]]) -> list[list[int]]:
                 msg = (f"improve_day argument 'routes[{k}]': task {t}'s nodes {list(nodes)} "
                        f"are not all on it, pickup first")
                 raise ValueError(msg)
-        if not route_feasible(day, k, route):
+        if not day_kernel.feasible(arrays, k, _route_array(route), len(route)):
             msg = (f"improve_day argument 'routes[{k}]': breaks a time window, the break, "
                    f"the shift or the capacity, got {list(route)}")
             raise ValueError(msg)
     return [list(r) for r in routes]
 
 
-@dataclass
-class _Run:
-    """One annealing run's current plan."""
+class _Plan:
+    """A plan in the compiled rounds' buffers: each van's route, its cost, the tasks left
+    out and ``state`` = (how many are left out, the plan's cost)."""
 
-    routes: list[list[int]]
-    costs: list[int]
-    unserved: list[int]
-    cost: int
+    def __init__(self, arrays: DayArrays) -> None:
+        vans, nodes = arrays.van_start.shape[0], arrays.duration_s.shape[0]
+        self.routes = np.full((vans, nodes), -1, dtype=np.int64)
+        self.lengths = np.zeros(vans, dtype=np.int64)
+        self.costs = np.zeros(vans, dtype=np.int64)
+        self.left_out = np.zeros(arrays.task_nodes.shape[0], dtype=np.int64)
+        self.state = np.zeros(3, dtype=np.int64)  # left out, cost, (best only) 1 once set
 
+    @classmethod
+    def of_routes(cls, arrays: DayArrays, routes: Sequence[Sequence[int]]) -> _Plan:
+        plan = cls(arrays)
+        served: set[int] = set()
+        for van, route in enumerate(routes):
+            plan.routes[van, :len(route)] = route
+            plan.lengths[van] = len(route)
+            plan.costs[van] = day_kernel.route_cost(arrays, van, plan.routes[van], len(route))
+            served.update(int(arrays.task_of[n]) for n in route)
+        left_out = [t for t in range(arrays.task_nodes.shape[0]) if t not in served]
+        plan.left_out[:len(left_out)] = left_out
+        plan.state[0] = len(left_out)
+        plan.state[1] = day_kernel.plan_cost(arrays, plan.costs, plan.left_out, len(left_out))
+        return plan
 
-class _Search:
-    """What every run of one `improve_day` call shares."""
-
-    def __init__(self, day: Day, rng: np.random.Generator) -> None:
-        self.day = day
-        self.rng = rng
-        self.arcs = [np.asarray(v.arc_cost, dtype=np.int64) for v in day.vehicles]
-        self.task_of = {n: t for t, nodes in enumerate(day.tasks) for n in nodes}
-        self.members = dict(enumerate(day.tasks))
-        hub_cost = [min(v.arc_cost[v.start_node][nodes[0]] for v in day.vehicles)
-                    for nodes in day.tasks]
-        loads = [sum(day.start_load[nodes[0]]) + sum(abs(x) for x in day.load_change[nodes[0]])
-                 for nodes in day.tasks]
-        spans = [sum(e - s for s, e in day.windows[nodes[0]]) or _NEVER for nodes in day.tasks]
-        # Orders of reinsertion: random, largest first, farthest first, tightest first.
-        self.orders: tuple[Sequence[int] | None, ...] = (
-            None, [-x for x in loads], [-x for x in hub_cost], spans)
-
-    def run_of(self, routes: list[list[int]]) -> _Run:
-        day = self.day
-        served = {self.task_of[n] for route in routes for n in route}
-        unserved = [t for t in range(len(day.tasks)) if t not in served]
-        costs = [route_cost(day, k, r) for k, r in enumerate(routes)]
-        return _Run(routes, costs, unserved, sum(costs) + sum(day.penalty[t] for t in unserved))
-
-    def recreate(self, routes: list[list[int]], costs: list[int], waiting: list[int],
-                 order: Sequence[int] | None) -> _Run:
-        """Insert the ``waiting`` tasks by ``order`` (a sort key per task; None: random);
-        what finds no place (or, when optional, no place cheaper than its penalty) stays
-        out."""
-        day = self.day
-        if order is None:
-            self.rng.shuffle(waiting)
-        else:
-            waiting.sort(key=order.__getitem__)
-        left_out = []
-        for t in waiting:
-            found = _insertion(day, self.arcs, routes, t, day.penalty[t])
-            if found is None:
-                left_out.append(t)
-                continue
-            added, r, new = found
-            routes[r] = new
-            costs[r] += added
-        return _Run(routes, costs, left_out,
-                    sum(costs) + sum(day.penalty[t] for t in left_out))
-
-    def construct(self) -> _Run:
+    @classmethod
+    def constructed(cls, arrays: DayArrays) -> _Plan:
         """A plan built from empty vans, required tasks first, each group in random order."""
-        day = self.day
-        tasks = range(len(day.tasks))
-        run = self.recreate([[] for _ in day.vehicles], [0] * len(day.vehicles),
-                            [t for t in tasks if day.required[t]], None)
-        rest = self.recreate(run.routes, run.costs,
-                             [t for t in tasks if not day.required[t]], None)
-        return _Run(rest.routes, rest.costs, run.unserved + rest.unserved,
-                    rest.cost + sum(day.penalty[t] for t in run.unserved))
+        plan = cls(arrays)
+        left = 0
+        for group in (np.flatnonzero(arrays.required == 1), np.flatnonzero(arrays.required == 0)):
+            found = day_kernel.recreate_once(arrays, plan.routes, plan.lengths, plan.costs,
+                                             group.astype(np.int64), plan.left_out[left:])
+            left += found
+        plan.state[0] = left
+        plan.state[1] = day_kernel.plan_cost(arrays, plan.costs, plan.left_out, left)
+        return plan
 
-    def anneal(self, run: _Run, deadline: float, *, average_removed: int, max_string: int,
-               initial_temperature: float, final_temperature: float,
-               required_out: int) -> tuple[_Run, int]:
-        """Ruin-and-recreate rounds from ``run`` until ``deadline``: the best plan leaving
-        at most ``required_out`` required tasks out, and the rounds run."""
-        day, rng = self.day, self.rng
-        best: _Run | None = None
-        if sum(1 for t in run.unserved if day.required[t]) <= required_out:
-            best = run
-        rounds = 0
-        for temperature in temperatures(deadline, initial_temperature, final_temperature):
-            rounds += 1
-            removed = string_removal(run.routes, day.neighbours, self.task_of, self.members,
-                                     rng, average_removed=average_removed,
-                                     max_string=max_string)
-            if not removed:
-                break
-            routes = list(run.routes)
-            costs = list(run.costs)
-            feasible = True
-            for k, route in enumerate(run.routes):
-                if any(n in removed for n in route):
-                    routes[k] = [n for n in route if n not in removed]
-                    # A stop can lose the task it shared a site with, and then open late.
-                    if not route_feasible(day, k, routes[k]):
-                        feasible = False
-                        break
-                    costs[k] = route_cost(day, k, routes[k])
-            if not feasible:
-                continue
-            waiting = list(dict.fromkeys(self.task_of[n] for n in removed)) + run.unserved
-            order = self.orders[int(rng.integers(len(self.orders)))]
-            candidate = self.recreate(routes, costs, waiting, order)
-            if candidate.cost < run.cost - temperature * run.cost * math.log(rng.random()):
-                run = candidate
-                if (best is None or run.cost < best.cost) and \
-                        sum(1 for t in run.unserved if day.required[t]) <= required_out:
-                    best = run
-        return (best if best is not None else run), rounds
+    def required_left_out(self, arrays: DayArrays) -> int:
+        return int(day_kernel.required_left_out(arrays, self.left_out, int(self.state[0])))
+
+    def copy_into(self, other: _Plan) -> None:
+        for name in ("routes", "lengths", "costs", "left_out", "state"):
+            getattr(other, name)[:] = getattr(self, name)
+
+    def route_lists(self) -> list[list[int]]:
+        return [self.routes[van, :length].tolist() for van, length in enumerate(self.lengths)]
+
+
+def _anneal(arrays: DayArrays, run: _Plan, best: _Plan, deadline: float, *,
+            average_removed: int, max_string: int, initial_temperature: float,
+            final_temperature: float, required_out: int) -> int:
+    """Rounds from ``run`` until ``deadline``, in batches of about 5 ms each (compiled
+    code cannot read the clock), keeping the best plan in ``best``; the rounds run."""
+    started = time.perf_counter()
+    span_s = max(deadline - started, 1e-9)
+    batch, rounds = 8, 0
+    while (now := time.perf_counter()) < deadline:
+        progress = (now - started) / span_s
+        batch_s = batch * (now - started) / rounds if rounds else 0.0
+        ran = day_kernel.anneal(
+            arrays, run.routes, run.lengths, run.costs, run.left_out, run.state,
+            best.routes, best.lengths, best.left_out, best.state, batch,
+            temperature(progress, initial_temperature, final_temperature),
+            temperature(min(1.0, progress + batch_s / span_s), initial_temperature,
+                        final_temperature),
+            average_removed, max_string, required_out)
+        rounds += ran
+        if ran < batch:  # nothing left to remove
+            break
+        rate_s = (time.perf_counter() - started) / rounds
+        batch = max(1, min(4 * batch, int(_BATCH_S / max(rate_s, 1e-9))))
+    return rounds
 
 
 def improve_day(day: Day, routes: Sequence[Sequence[int]], *, seed: int, deadline: float,
@@ -554,24 +338,47 @@ def improve_day(day: Day, routes: Sequence[Sequence[int]], *, seed: int, deadlin
         if not value > 0:
             msg = f"improve_day argument {name!r}: must be > 0, got {value!r}"
             raise ValueError(msg)
-    given = _check_routes(day, routes)
-    search = _Search(day, np.random.default_rng(seed))
-    start = search.run_of(given)
-    required_out = sum(1 for t in start.unserved if day.required[t])
-    best = start
+    arrays = _arrays(day)
+    given = _check_routes(day, arrays, routes)
+    day_kernel.seed_rounds(seed)
+    start = _Plan.of_routes(arrays, given)
+    required_out = start.required_left_out(arrays)
+    best = _Plan(arrays)
+    start.copy_into(best)
+    best.state[2] = 1
     rounds = 0
     for restart in range(restarts):
         now = time.perf_counter()
         if now >= deadline:
             break
-        run = start if restart == 0 else search.construct()
-        run, run_rounds = search.anneal(
-            run, now + (deadline - now) / (restarts - restart),
-            average_removed=average_removed, max_string=max_string,
-            initial_temperature=initial_temperature, final_temperature=final_temperature,
-            required_out=required_out)
-        rounds += run_rounds
-        if run.cost < best.cost and \
-                sum(1 for t in run.unserved if day.required[t]) <= required_out:
-            best = run
-    return ImprovedDay([list(r) for r in best.routes], best.cost, rounds)
+        run = start if restart == 0 else _Plan.constructed(arrays)
+        if run.state[1] < best.state[1] and run.required_left_out(arrays) <= required_out:
+            run.copy_into(best)
+            best.state[2] = 1
+        rounds += _anneal(arrays, run, best, now + (deadline - now) / (restarts - restart),
+                          average_removed=average_removed, max_string=max_string,
+                          initial_temperature=initial_temperature,
+                          final_temperature=final_temperature, required_out=required_out)
+    return ImprovedDay(best.route_lists(), int(best.state[1]), rounds)
+
+
+def compile_day_search() -> None:
+    """Load the compiled rounds into this process, compiling them first if no cache on
+    disk holds them (about a minute, once per installation), by running each once on a
+    day of one stop. A process that solves calls this at start-up, so that its first
+    solve's budget goes to searching rather than loading (about 0.3 s)."""
+    van = DayVehicle(start_node=0, end_node=0, shift_start_s=0, shift_end_s=3600,
+                     capacity=(1,), fixed_cost=1, arc_cost=[[0, 1], [1, 0]],
+                     lunch_break_s=(0, 1800, 600))
+    day = Day(duration_s=[[0, 60], [60, 0]], handling_s=[0, 0], site_of=[-1, 0],
+              windows=[(), ((0, 3600),)], mid_stop_windows=[(), ((0, 3600),)],
+              start_load=[(0,), (0,)], load_change=[(0,), (1,)], tasks=[(1,)], penalty=[10],
+              required=[True], neighbours={1: []}, vehicles=[van])
+    arrays = _arrays(day)
+    day_kernel.seed_rounds(0)
+    run = _Plan.of_routes(arrays, _check_routes(day, arrays, [[1]]))
+    best = _Plan.constructed(arrays)
+    best.state[2] = run.required_left_out(arrays)
+    day_kernel.anneal(arrays, run.routes, run.lengths, run.costs, run.left_out, run.state,
+                      best.routes, best.lengths, best.left_out, best.state, 1, 0.003, 0.003,
+                      10, 10, 0)

@@ -12,7 +12,7 @@ from bruteforce import solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_solve_properties import _assert_every_task_accounted_for_once, problems
 
-from routing.day_search import Day, _RouteView, improve_day, route_cost, route_feasible
+from routing.day_search import Day, improve_day, route_cost, route_feasible
 from routing.feasibility import lone_task_reason
 from routing.ortools_solver import (
     SolverOptions,
@@ -79,28 +79,6 @@ def test_the_day_rules_accept_ortools_plans_and_ortools_accepts_what_they_accept
             # A fresh model reads routes by propagation: None when they break its rules.
             fresh = _open_search(model, search.vehicle_indices, model.required_penalty)
             assert fresh.assignment_from(candidate) is not None, candidate
-
-
-def test_a_route_view_checks_one_insertion_exactly_as_the_whole_route_check() -> None:
-    search, _ = _first_plan(synthetic_day(seed=2))
-    day = _whole_day(search)
-    assert day is not None
-    rng = random.Random(1)
-    singles = [nodes[0] for nodes in day.tasks if len(nodes) == 1]
-    checked = disagreements = 0
-    for _ in range(400):
-        vehicle = rng.randrange(len(day.vehicles))
-        route = rng.sample(singles, rng.randint(0, 30))
-        if not route_feasible(day, vehicle, route):
-            continue
-        node = rng.choice([n for n in singles if n not in route])
-        leg = rng.randrange(len(route) + 1)
-        view = _RouteView(day, day.vehicles[vehicle], route)
-        whole = route_feasible(day, vehicle, [*route[:leg], node, *route[leg:]])
-        checked += 1
-        disagreements += view.fits(day, day.vehicles[vehicle], node, leg) != whole
-    assert checked > 50
-    assert disagreements == 0
 
 
 def test_the_search_lowers_the_cost_and_keeps_every_task_and_rule() -> None:
