@@ -35,37 +35,40 @@ def _inlined(function: _Function) -> _Function:
     return cast(_Function, numba.njit(cache=True, nogil=True, inline="always")(function))
 
 
-class DayArrays(NamedTuple):
-    """A `routing.day_search.Day` as arrays (n nodes, V vans, T tasks, D load dimensions).
+# Columns of the packed arrays (numba reads these module constants as literals).
+HANDLING, SITE, WINDOW_COUNT, MID_STOP_WINDOW_COUNT = 0, 1, 2, 3  # node_ints
+OPENING, MID_STOP = 0, 1  # windows_s: a node opening its stop, or after another at its site
+START_LOAD, LOAD_CHANGE = 0, 1  # loads
+(VAN_START, VAN_END, SHIFT_START, SHIFT_END, FIXED_COST, BREAK_EARLIEST, BREAK_LATEST,
+ BREAK_DURATION, HAS_BREAK) = range(9)  # van_ints
+FIRST_NODE, SECOND_NODE, PENALTY, REQUIRED = 0, 1, 2, 3  # task_ints
 
-    Windows are padded to the most any node has (``window_count`` says how many are
-    real; 0: any time). ``lunch_s[van]``: earliest start, latest start, duration, and 1
-    when the van takes a break (0: none). ``task_nodes[t]``: the task's node, or a
-    shipment's pickup and delivery (-1 in the second column for one node).
-    ``order_keys[k]``: the three sort keys of reinsertion (largest, farthest, tightest
-    first); ``neighbours[node]``: other task nodes nearest first, padded with -1.
+
+class DayArrays(NamedTuple):
+    """A `routing.day_search.Day` as arrays (n nodes, V vans, T tasks, D load dimensions),
+    packed into few arrays because every array a compiled function receives costs it
+    reference counting on each call.
+
+    ``node_ints[node]``: handling, site, how many windows, how many mid-stop windows.
+    ``windows_s[OPENING or MID_STOP, node]``: (start, end) rows padded to the most any node
+    has (none: any time). ``loads[START_LOAD or LOAD_CHANGE, node]``: per dimension.
+    ``van_ints[van]``: start and end nodes, shift start and end, fixed cost, the break's
+    earliest start, latest start and duration, and 1 when it takes one.
+    ``task_ints[t]``: the task's node (a shipment's pickup), its second node (a
+    shipment's delivery; -1 for none), penalty, 1 when required. ``order_keys[k]``: the
+    three sort keys of reinsertion (largest, farthest, tightest first);
+    ``neighbours[node]``: other task nodes nearest first, padded with -1.
     """
 
     duration_s: np.ndarray  # [n, n]
-    handling_s: np.ndarray  # [n]
-    site_of: np.ndarray  # [n]
-    windows_s: np.ndarray  # [n, W, 2]
-    window_count: np.ndarray  # [n]
-    mid_stop_windows_s: np.ndarray  # [n, W, 2]
-    mid_stop_window_count: np.ndarray  # [n]
-    start_load: np.ndarray  # [n, D]
-    load_change: np.ndarray  # [n, D]
-    van_start: np.ndarray  # [V]
-    van_end: np.ndarray  # [V]
-    shift_s: np.ndarray  # [V, 2]
+    node_ints: np.ndarray  # [n, 4]
+    windows_s: np.ndarray  # [2, n, W, 2]
+    loads: np.ndarray  # [2, n, D]
+    van_ints: np.ndarray  # [V, 9]
     capacity: np.ndarray  # [V, D]
-    fixed_cost: np.ndarray  # [V]
     arc_cost: np.ndarray  # [V, n, n]
-    lunch_s: np.ndarray  # [V, 4]
-    task_nodes: np.ndarray  # [T, 2]
+    task_ints: np.ndarray  # [T, 4]
     task_of: np.ndarray  # [n], -1 for a depot
-    penalty: np.ndarray  # [T]
-    required: np.ndarray  # [T], 0 or 1
     order_keys: np.ndarray  # [3, T], float
     neighbours: np.ndarray  # [n, K]
 
@@ -91,7 +94,9 @@ def _earliest(windows_s: np.ndarray, count: int, time_s: int) -> int:
 
 
 @_compiled
-def end_time(day: DayArrays, van: int, nodes: np.ndarray, length: int, start_s: int) -> int:
+def end_time(duration_s: np.ndarray, node_ints: np.ndarray, windows_s: np.ndarray,
+             van_ints: np.ndarray, van: int, nodes: np.ndarray, length: int,
+             start_s: int) -> int:
     """When ``van`` is back having served ``nodes[:length]`` in order and taken its break,
     leaving at ``start_s``; NEVER if it cannot.
 
@@ -100,75 +105,78 @@ def end_time(day: DayArrays, van: int, nodes: np.ndarray, length: int, start_s: 
     leg's duration includes the handling of the node it leaves; the break starts after
     that handling, inside its window.
     """
-    duration, handling, site_of = day.duration_s, day.handling_s, day.site_of
-    windows_s, window_count = day.windows_s, day.window_count
-    mid_stop_windows_s, mid_stop_count = day.mid_stop_windows_s, day.mid_stop_window_count
-    has_break = day.lunch_s[van, 3] == 1
-    earliest_s = day.lunch_s[van, 0] if has_break else 0
-    latest_s = day.lunch_s[van, 1] if has_break else -1
-    break_s = day.lunch_s[van, 2] if has_break else 0
+    has_break = van_ints[van, HAS_BREAK] == 1
+    earliest_s = van_ints[van, BREAK_EARLIEST] if has_break else 0
+    latest_s = van_ints[van, BREAK_LATEST] if has_break else -1
+    break_s = van_ints[van, BREAK_DURATION] if has_break else 0
     before = start_s
     after = NEVER
-    first_s = max(earliest_s, day.shift_s[van, 0])
+    first_s = max(earliest_s, van_ints[van, SHIFT_START])
     if has_break and first_s <= latest_s:
         after = max(start_s, first_s + break_s)
-    previous = day.van_start[van]
+    previous = van_ints[van, VAN_START]
     for k in range(length):
         node = nodes[k]
-        leg_s = duration[previous, node]
+        leg_s = duration_s[previous, node]
         arrive_before = before + leg_s if before < NEVER else NEVER
         arrive_after = after + leg_s if after < NEVER else NEVER
         if before < NEVER:
-            break_start = max(earliest_s, before + handling[previous])
+            break_start = max(earliest_s, before + node_ints[previous, HANDLING])
             if break_start <= latest_s:
                 on_leg = max(arrive_before, break_start) + break_s
                 arrive_after = min(arrive_after, on_leg)
-        mid_stop = site_of[previous] == site_of[node]  # after another node at its site
-        allowed = mid_stop_windows_s[node] if mid_stop else windows_s[node]
-        count = mid_stop_count[node] if mid_stop else window_count[node]
+        if node_ints[previous, SITE] == node_ints[node, SITE]:  # after another at its site
+            allowed = windows_s[MID_STOP, node]
+            count = node_ints[node, MID_STOP_WINDOW_COUNT]
+        else:
+            allowed = windows_s[OPENING, node]
+            count = node_ints[node, WINDOW_COUNT]
         before = _earliest(allowed, count, arrive_before)
         after = _earliest(allowed, count, arrive_after)
         if before >= NEVER and after >= NEVER:
             return NEVER
         previous = node
-    leg_s = duration[previous, day.van_end[van]]
+    leg_s = duration_s[previous, van_ints[van, VAN_END]]
     end_before = before + leg_s if before < NEVER else NEVER
     if not has_break:
         return end_before
     end_s = after + leg_s if after < NEVER else NEVER
     if before < NEVER:
-        break_start = max(earliest_s, before + handling[previous])
+        break_start = max(earliest_s, before + node_ints[previous, HANDLING])
         if break_start <= latest_s:
             end_s = min(end_s, max(end_before, break_start) + break_s)
         back_s = max(earliest_s, end_before)  # the break taken after returning
-        if back_s <= latest_s and back_s + break_s <= day.shift_s[van, 1]:
+        if back_s <= latest_s and back_s + break_s <= van_ints[van, SHIFT_END]:
             end_s = min(end_s, end_before)
     return end_s
 
 
 @_compiled
-def loads_fit(day: DayArrays, van: int, nodes: np.ndarray, length: int) -> bool:
-    """Whether the van's load stays within its capacity in every dimension, leaving with
-    every hub delivery it serves on board."""
-    for d in range(day.capacity.shape[1]):
-        limit = day.capacity[van, d]
+def rules_hold(duration_s: np.ndarray, node_ints: np.ndarray, windows_s: np.ndarray,
+               loads: np.ndarray, van_ints: np.ndarray, capacity: np.ndarray, van: int,
+               nodes: np.ndarray, length: int) -> bool:
+    """Whether ``van`` can serve ``nodes[:length]`` in order: its load stays within its
+    capacity in every dimension (leaving with every hub delivery it serves on board),
+    and the windows, break and shift allow the times."""
+    for d in range(capacity.shape[1]):
         load = 0
         for k in range(length):
-            load += day.start_load[nodes[k], d]
-        if load > limit:
+            load += loads[START_LOAD, nodes[k], d]
+        if load > capacity[van, d]:
             return False
         for k in range(length):
-            load += day.load_change[nodes[k], d]
-            if load < 0 or load > limit:
+            load += loads[LOAD_CHANGE, nodes[k], d]
+            if load < 0 or load > capacity[van, d]:
                 return False
-    return True
+    return bool(end_time(duration_s, node_ints, windows_s, van_ints, van, nodes, length,
+                         van_ints[van, SHIFT_START]) <= van_ints[van, SHIFT_END])
 
 
 @_compiled
 def feasible(day: DayArrays, van: int, nodes: np.ndarray, length: int) -> bool:
-    """Whether ``van`` can serve ``nodes[:length]`` in order: loads, windows, break, shift."""
-    return loads_fit(day, van, nodes, length) and \
-        end_time(day, van, nodes, length, day.shift_s[van, 0]) <= day.shift_s[van, 1]
+    """`rules_hold` on the day's arrays."""
+    return rules_hold(day.duration_s, day.node_ints, day.windows_s, day.loads, day.van_ints,
+                      day.capacity, van, nodes, length)
 
 
 @_compiled
@@ -177,20 +185,20 @@ def route_cost(day: DayArrays, van: int, nodes: np.ndarray, length: int) -> int:
     if length == 0:
         return 0
     arc = day.arc_cost[van]
-    total: int = day.fixed_cost[van] + arc[day.van_start[van], nodes[0]] + \
-        arc[nodes[length - 1], day.van_end[van]]
+    total: int = day.van_ints[van, FIXED_COST] + arc[day.van_ints[van, VAN_START], nodes[0]] + \
+        arc[nodes[length - 1], day.van_ints[van, VAN_END]]
     for k in range(length - 1):
         total += arc[nodes[k], nodes[k + 1]]
     return total
 
 
 @_inlined
-def _path(day: DayArrays, routes: np.ndarray, lengths: np.ndarray, van: int,
+def _path(van_ints: np.ndarray, routes: np.ndarray, lengths: np.ndarray, van: int,
           path: np.ndarray) -> int:
     """The van's path, its depots included, written into ``path``; returns its legs."""
-    path[0] = day.van_start[van]
+    path[0] = van_ints[van, VAN_START]
     path[1:lengths[van] + 1] = routes[van, :lengths[van]]
-    path[lengths[van] + 1] = day.van_end[van]
+    path[lengths[van] + 1] = van_ints[van, VAN_END]
     return int(lengths[van] + 1)
 
 
@@ -225,13 +233,15 @@ def insert_cheapest(day: DayArrays, routes: np.ndarray, lengths: np.ndarray, tas
     route's longest path) are scratch buffers large enough for every place of a
     shipment on every van.
     """
-    first, second = day.task_nodes[task, 0], day.task_nodes[task, 1]
+    duration_s, node_ints, windows_s = day.duration_s, day.node_ints, day.windows_s
+    loads, van_ints, capacity = day.loads, day.van_ints, day.capacity
+    first, second = day.task_ints[task, FIRST_NODE], day.task_ints[task, SECOND_NODE]
     count = 0
     path = work[routes.shape[1] + 2:]
     for van in range(lengths.shape[0]):
         arc = day.arc_cost[van]
-        legs = _path(day, routes, lengths, van, path)
-        opening = day.fixed_cost[van] if lengths[van] == 0 else 0
+        legs = _path(van_ints, routes, lengths, van, path)
+        opening = van_ints[van, FIXED_COST] if lengths[van] == 0 else 0
         for i in range(legs):
             a, b = path[i], path[i + 1]
             if second < 0:
@@ -268,7 +278,8 @@ def insert_cheapest(day: DayArrays, routes: np.ndarray, lengths: np.ndarray, tas
     while True:
         van, i, j = candidate_place[k, 0], candidate_place[k, 1], candidate_place[k, 2]
         length = _with_task(routes, lengths, van, first, second, i, j, work)
-        if feasible(day, van, work, length):
+        if rules_hold(duration_s, node_ints, windows_s, loads, van_ints, capacity, van, work,
+                      length):
             routes[van, :length] = work[:length]
             lengths[van] = length
             return candidate_cost[k], van
@@ -299,7 +310,7 @@ def recreate(day: DayArrays, routes: np.ndarray, lengths: np.ndarray, costs: np.
         waiting = waiting[np.argsort(day.order_keys[order - 1][waiting], kind="mergesort")]
     left = 0
     for task in waiting:
-        added, van = insert_cheapest(day, routes, lengths, task, day.penalty[task],
+        added, van = insert_cheapest(day, routes, lengths, task, day.task_ints[task, PENALTY],
                                      candidate_cost, candidate_place, work)
         if van < 0:
             left_out[left] = task
@@ -362,7 +373,7 @@ def string_removal(day: DayArrays, routes: np.ndarray, lengths: np.ndarray,
                            lengths[van] - length))
         for s in range(first, first + length):
             task = day.task_of[routes[van, s]]
-            for end in day.task_nodes[task]:
+            for end in day.task_ints[task, :PENALTY]:  # its one or two nodes
                 if end >= 0 and not removed[end]:
                     removed[end] = True
                     count += 1
@@ -374,7 +385,7 @@ def plan_cost(day: DayArrays, costs: np.ndarray, left_out: np.ndarray, left: int
     """The routes' costs plus the penalties of the tasks left out."""
     total: int = costs.sum()
     for k in range(left):
-        total += day.penalty[left_out[k]]
+        total += day.task_ints[left_out[k], PENALTY]
     return total
 
 
@@ -382,7 +393,7 @@ def plan_cost(day: DayArrays, costs: np.ndarray, left_out: np.ndarray, left: int
 def required_left_out(day: DayArrays, left_out: np.ndarray, left: int) -> int:
     total = 0
     for k in range(left):
-        total += day.required[left_out[k]]
+        total += day.task_ints[left_out[k], REQUIRED]
     return total
 
 
@@ -403,7 +414,7 @@ def anneal(day: DayArrays, routes: np.ndarray, lengths: np.ndarray, costs: np.nd
     once there is one). Both are updated in place.
     """
     vans, nodes = routes.shape
-    tasks = day.task_nodes.shape[0]
+    tasks = day.task_ints.shape[0]
     removed = np.zeros(nodes, dtype=np.bool_)
     route_of = np.empty(nodes, dtype=np.int64)
     position = np.empty(nodes, dtype=np.int64)

@@ -107,29 +107,27 @@ class ImprovedDay:
     rounds: int
 
 
-def _padded(rows: Sequence[Sequence[tuple[int, int]]], width: int) -> tuple[np.ndarray, np.ndarray]:
-    padded = np.zeros((len(rows), width, 2), dtype=np.int64)
-    for node, row in enumerate(rows):
-        if row:
-            padded[node, :len(row)] = row
-    return padded, np.array([len(row) for row in rows], dtype=np.int64)
-
-
 def _arrays(day: Day) -> DayArrays:
-    """The day as the compiled rounds read it."""
-    nodes, tasks = len(day.handling_s), len(day.tasks)
+    """The day as the compiled rounds read it (see `routing.day_kernel.DayArrays`)."""
+    nodes, tasks, vans = len(day.handling_s), len(day.tasks), day.vehicles
     dims = len(day.start_load[0]) if nodes else 0
     width = max([1, *map(len, day.windows), *map(len, day.mid_stop_windows)])
-    windows, window_count = _padded(day.windows, width)
-    mid_stop_windows, mid_stop_window_count = _padded(day.mid_stop_windows, width)
-    task_nodes = np.full((tasks, 2), -1, dtype=np.int64)
+    windows_s = np.zeros((2, nodes, width, 2), dtype=np.int64)
+    for kind, rows in ((day_kernel.OPENING, day.windows),
+                       (day_kernel.MID_STOP, day.mid_stop_windows)):
+        for node, row in enumerate(rows):
+            if row:
+                windows_s[kind, node, :len(row)] = row
+    task_ints = np.full((tasks, 4), -1, dtype=np.int64)
     task_of = np.full(nodes, -1, dtype=np.int64)
     for t, members in enumerate(day.tasks):
-        task_nodes[t, :len(members)] = members
+        task_ints[t, :len(members)] = members
+        task_ints[t, day_kernel.PENALTY] = day.penalty[t]
+        task_ints[t, day_kernel.REQUIRED] = int(day.required[t])
         task_of[list(members)] = t
-    hub_cost = [min(v.arc_cost[v.start_node][members[0]] for v in day.vehicles)
+    hub_cost = [min(v.arc_cost[v.start_node][members[0]] for v in vans)
                 for members in day.tasks]
-    loads = [sum(day.start_load[members[0]]) + sum(map(abs, day.load_change[members[0]]))
+    sizes = [sum(day.start_load[members[0]]) + sum(map(abs, day.load_change[members[0]]))
              for members in day.tasks]
     spans = [sum(e - s for s, e in day.windows[members[0]]) or _ANY_TIME
              for members in day.tasks]
@@ -137,30 +135,25 @@ def _arrays(day: Day) -> DayArrays:
     neighbours = np.full((nodes, width), -1, dtype=np.int64)
     for node, near in day.neighbours.items():
         neighbours[node, :len(near)] = near
-    vans = day.vehicles
+    no_break = (0, -1, 0, 0)
     return DayArrays(
         duration_s=np.asarray(day.duration_s, dtype=np.int64).reshape(nodes, nodes),
-        handling_s=np.asarray(day.handling_s, dtype=np.int64),
-        site_of=np.asarray(day.site_of, dtype=np.int64),
-        windows_s=windows, window_count=window_count,
-        mid_stop_windows_s=mid_stop_windows, mid_stop_window_count=mid_stop_window_count,
-        start_load=np.asarray(day.start_load, dtype=np.int64).reshape(nodes, dims),
-        load_change=np.asarray(day.load_change, dtype=np.int64).reshape(nodes, dims),
-        van_start=np.array([v.start_node for v in vans], dtype=np.int64),
-        van_end=np.array([v.end_node for v in vans], dtype=np.int64),
-        shift_s=np.array([(v.shift_start_s, v.shift_end_s) for v in vans],
-                         dtype=np.int64).reshape(len(vans), 2),
+        node_ints=np.array([day.handling_s, day.site_of, [len(w) for w in day.windows],
+                            [len(w) for w in day.mid_stop_windows]],
+                           dtype=np.int64).reshape(4, nodes).T.copy(),
+        windows_s=windows_s,
+        loads=np.array([day.start_load, day.load_change], dtype=np.int64).reshape(
+            2, nodes, dims),
+        van_ints=np.array([(v.start_node, v.end_node, v.shift_start_s, v.shift_end_s,
+                            v.fixed_cost, *(no_break if v.lunch_break_s is None
+                                            else (*v.lunch_break_s, 1)))
+                           for v in vans], dtype=np.int64).reshape(len(vans), 9),
         capacity=np.array([v.capacity for v in vans], dtype=np.int64).reshape(len(vans), dims),
-        fixed_cost=np.array([v.fixed_cost for v in vans], dtype=np.int64),
         arc_cost=np.array([v.arc_cost for v in vans], dtype=np.int64).reshape(
             len(vans), nodes, nodes),
-        lunch_s=np.array([(*v.lunch_break_s, 1) if v.lunch_break_s is not None else (0, -1, 0, 0)
-                          for v in vans], dtype=np.int64).reshape(len(vans), 4),
-        task_nodes=task_nodes, task_of=task_of,
-        penalty=np.asarray(day.penalty, dtype=np.int64),
-        required=np.asarray(day.required, dtype=np.int64),
+        task_ints=task_ints, task_of=task_of,
         # Orders of reinsertion besides random: largest first, farthest first, tightest first.
-        order_keys=np.array([[-x for x in loads], [-x for x in hub_cost], spans],
+        order_keys=np.array([[-x for x in sizes], [-x for x in hub_cost], spans],
                             dtype=np.float64).reshape(3, tasks),
         neighbours=neighbours)
 
@@ -214,11 +207,11 @@ class _Plan:
     out and ``state`` = (how many are left out, the plan's cost)."""
 
     def __init__(self, arrays: DayArrays) -> None:
-        vans, nodes = arrays.van_start.shape[0], arrays.duration_s.shape[0]
+        vans, nodes = arrays.van_ints.shape[0], arrays.duration_s.shape[0]
         self.routes = np.full((vans, nodes), -1, dtype=np.int64)
         self.lengths = np.zeros(vans, dtype=np.int64)
         self.costs = np.zeros(vans, dtype=np.int64)
-        self.left_out = np.zeros(arrays.task_nodes.shape[0], dtype=np.int64)
+        self.left_out = np.zeros(arrays.task_ints.shape[0], dtype=np.int64)
         self.state = np.zeros(3, dtype=np.int64)  # left out, cost, (best only) 1 once set
 
     @classmethod
@@ -230,7 +223,7 @@ class _Plan:
             plan.lengths[van] = len(route)
             plan.costs[van] = day_kernel.route_cost(arrays, van, plan.routes[van], len(route))
             served.update(int(arrays.task_of[n]) for n in route)
-        left_out = [t for t in range(arrays.task_nodes.shape[0]) if t not in served]
+        left_out = [t for t in range(arrays.task_ints.shape[0]) if t not in served]
         plan.left_out[:len(left_out)] = left_out
         plan.state[0] = len(left_out)
         plan.state[1] = day_kernel.plan_cost(arrays, plan.costs, plan.left_out, len(left_out))
@@ -241,7 +234,8 @@ class _Plan:
         """A plan built from empty vans, required tasks first, each group in random order."""
         plan = cls(arrays)
         left = 0
-        for group in (np.flatnonzero(arrays.required == 1), np.flatnonzero(arrays.required == 0)):
+        required = arrays.task_ints[:, day_kernel.REQUIRED]
+        for group in (np.flatnonzero(required == 1), np.flatnonzero(required == 0)):
             found = day_kernel.recreate_once(arrays, plan.routes, plan.lengths, plan.costs,
                                              group.astype(np.int64), plan.left_out[left:])
             left += found

@@ -121,7 +121,7 @@ class SolverOptions:
     # same hand-back; annealing temperatures relative to the plan's cost.
     day_search: bool = True
     day_metaheuristic_share: float = 0.05  # guided local search's share before it
-    day_restarts: int = 20
+    day_restarts: int = 60
     day_initial_temperature: float = 0.003
     day_final_temperature: float = 3e-5
     log_search: bool = False
