@@ -1,10 +1,13 @@
 """The day search's compiled rounds (`routing.day_kernel`): an insertion takes the
 cheapest place the day's rules allow, found by brute force over every place with the
-public route checks."""
+public route checks; loading them at start-up leaves nothing to compile in a solve."""
 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 from test_day_search import _first_plan
@@ -84,3 +87,30 @@ def test_an_insertion_takes_the_cheapest_place_the_day_rules_allow() -> None:
     assert checked == 150
     assert nowhere > 0  # some limits leave no place: the search keeps the task out
     assert after_the_cheapest > 0  # some insertions had to pass over cheaper places
+
+
+_FRESH_PROCESS = """
+from routing import compile_day_search, day_kernel, solve, verify
+from scenarios.synth import synthetic_day
+
+compile_day_search()
+dispatchers = {name: value for name, value in vars(day_kernel).items()
+               if hasattr(value, "signatures")}
+before = {name: list(d.signatures) for name, d in dispatchers.items()}
+problem = synthetic_day(seed=5)
+plan = solve(problem, time_limit_s=1.0)
+assert plan.solver["iterated_repair"] == "day ruin and recreate", plan.solver
+assert not verify(problem, plan)
+after = {name: list(d.signatures) for name, d in dispatchers.items()}
+assert after == before, [name for name in after if after[name] != before[name]]
+"""
+
+
+def test_after_compile_day_search_a_solve_compiles_nothing_more() -> None:
+    # compile_day_search runs at start-up so that no solve spends its budget compiling: it
+    # must meet every signature the search uses on a real day. A fresh interpreter, so
+    # that what other tests compiled does not hide a signature it missed.
+    result = subprocess.run([sys.executable, "-c", _FRESH_PROCESS], capture_output=True,
+                            text=True, timeout=600, check=False,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr[-2000:]
