@@ -4,8 +4,8 @@
 what runs thousands of times a second: checking a route against the day's rules, the
 cheapest feasible insertion, the string removal and whole ruin-and-recreate rounds. In
 plain Python a round cost about 0.75 ms (ten insertions, each a numpy candidate list and
-a walk along the route); compiled, about 30 microseconds, which is what turns a 2-second
-budget from a few hundred rounds per restart into thousands.
+a walk along the route); compiled, about 17 microseconds, which turns a 2-second solve's
+2,400 rounds into about 100,000.
 
 Everything is in solver node numbers and int64 arrays (`DayArrays`); a plan is a route
 buffer ``routes[van, position]`` with ``lengths[van]``, the cost of each route and the
@@ -31,7 +31,7 @@ def _compiled(function: _Function) -> _Function:
 
 
 def _inlined(function: _Function) -> _Function:
-    """Compiled into its callers: a call that passes arrays costs reference counting."""
+    """Compiled into its callers (small helpers run per stop or per leg)."""
     return cast(_Function, numba.njit(cache=True, nogil=True, inline="always")(function))
 
 
@@ -221,6 +221,17 @@ def _with_task(routes: np.ndarray, lengths: np.ndarray, van: int, first: int, se
     return length
 
 
+@_inlined
+def _place(candidate_cost: np.ndarray, candidate_place: np.ndarray, count: int, added: int,
+           van: int, i: int, j: int) -> int:
+    """Record a candidate place (van, legs i and j) at ``count``; returns the new count."""
+    candidate_cost[count] = added
+    candidate_place[count, 0] = van
+    candidate_place[count, 1] = i
+    candidate_place[count, 2] = j
+    return count + 1
+
+
 @_compiled
 def insert_cheapest(day: DayArrays, routes: np.ndarray, lengths: np.ndarray, task: int,
                     limit: int, candidate_cost: np.ndarray, candidate_place: np.ndarray,
@@ -247,27 +258,18 @@ def insert_cheapest(day: DayArrays, routes: np.ndarray, lengths: np.ndarray, tas
             if second < 0:
                 added = arc[a, first] + arc[first, b] - arc[a, b] + opening
                 if added < limit:
-                    candidate_cost[count] = added
-                    candidate_place[count, 0], candidate_place[count, 1] = van, i
-                    candidate_place[count, 2] = i
-                    count += 1
+                    count = _place(candidate_cost, candidate_place, count, added, van, i, i)
                 continue
             into = arc[a, first] - arc[a, b] + opening
             added = into + arc[first, second] + arc[second, b]
             if added < limit:  # both on leg i, pickup first
-                candidate_cost[count] = added
-                candidate_place[count, 0], candidate_place[count, 1] = van, i
-                candidate_place[count, 2] = i
-                count += 1
+                count = _place(candidate_cost, candidate_place, count, added, van, i, i)
             head = into + arc[first, b]
             for j in range(i + 1, legs):
                 c, e = path[j], path[j + 1]
                 added = head + arc[c, second] + arc[second, e] - arc[c, e]
                 if added < limit:
-                    candidate_cost[count] = added
-                    candidate_place[count, 0], candidate_place[count, 1] = van, i
-                    candidate_place[count, 2] = j
-                    count += 1
+                    count = _place(candidate_cost, candidate_place, count, added, van, i, j)
     if count == 0:
         return 0, -1
     # The cheapest place is usually feasible: try it before sorting the others.
