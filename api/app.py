@@ -21,7 +21,6 @@ from pydantic import BaseModel
 from api.routers import auth, collections, drops, plans, school_requests, sites
 from api.settings import Settings, get_settings
 from api.store.db import check_migrated, make_engine, make_session_factory
-from routing import compile_day_search
 
 TITLE = "bookrun"
 DESCRIPTION = (
@@ -129,7 +128,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         check_migrated(application.state.engine)  # refuse to start on an old database
         application.state.migrated = True
-        compile_day_search()  # loaded before the first plan's clock starts
         yield
         jobs = getattr(application.state, "plan_jobs", None)
         if jobs is not None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from api.argtypes import positive_float, positive_int
+from routing import compile_day_search
 from routing.errors import InstanceFormatError
 from routing.instances import Bks, exact_distance, read_bks_csv, read_instance
 
@@ -178,7 +179,8 @@ def run_bench(paths: Iterable[str | Path], *, budget_s: float = 10.0,
             if progress:
                 print(format_row(rows[-1]), flush=True)
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
+                                 initializer=compile_day_search) as pool:
             for row in pool.map(_solve_unit, units):
                 rows.append(row)
                 if progress:

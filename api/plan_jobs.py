@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.store.db import now_utc, unit_of_work
 from api.store.tables import PlanRow, PlanStatus
+from routing import compile_day_search
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +111,11 @@ class PlanJobs:
         with self._lock:
             event = self._done.setdefault(job.plan_id, threading.Event())
             if self._thread is None:
+                # The worker loads the compiled day search before its first job, so
+                # that no solve spends its time limit loading it.
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=compile_day_search)
                 self._thread = threading.Thread(target=self._work, name="bookrun-plan-jobs",
                                                 daemon=True)
                 self._thread.start()
