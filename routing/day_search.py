@@ -36,6 +36,7 @@ Pure: plain lists of integers in, plain lists out.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -96,6 +97,12 @@ class Day:
     required: Sequence[bool]
     neighbours: Mapping[int, Sequence[int]]
     vehicles: Sequence[DayVehicle]
+
+    @functools.cached_property
+    def arrays(self) -> DayArrays:
+        """The day as the compiled rounds read it, built on first use and kept (the day's
+        sequences are read once: change them and build a new `Day`)."""
+        return _arrays(self)
 
 
 @dataclass(frozen=True)
@@ -165,12 +172,12 @@ def _route_array(nodes: Sequence[int]) -> np.ndarray:
 def route_feasible(day: Day, vehicle: int, nodes: Sequence[int]) -> bool:
     """Whether ``vehicles[vehicle]`` can serve ``nodes`` in this order: loads, windows,
     break and shift (pairing is the caller's)."""
-    return bool(day_kernel.feasible(_arrays(day), vehicle, _route_array(nodes), len(nodes)))
+    return bool(day_kernel.feasible(day.arrays, vehicle, _route_array(nodes), len(nodes)))
 
 
 def route_cost(day: Day, vehicle: int, nodes: Sequence[int]) -> int:
     """Driving cost of the route plus the van's fixed cost; 0 for an empty route."""
-    return int(day_kernel.route_cost(_arrays(day), vehicle, _route_array(nodes), len(nodes)))
+    return int(day_kernel.route_cost(day.arrays, vehicle, _route_array(nodes), len(nodes)))
 
 
 def _check_routes(day: Day, arrays: DayArrays, routes: Sequence[Sequence[int]]
@@ -332,7 +339,7 @@ def improve_day(day: Day, routes: Sequence[Sequence[int]], *, seed: int, deadlin
         if not value > 0:
             msg = f"improve_day argument {name!r}: must be > 0, got {value!r}"
             raise ValueError(msg)
-    arrays = _arrays(day)
+    arrays = day.arrays
     given = _check_routes(day, arrays, routes)
     day_kernel.seed_rounds(seed)
     start = _Plan.of_routes(arrays, given)
@@ -368,7 +375,7 @@ def compile_day_search() -> None:
               windows=[(), ((0, 3600),)], mid_stop_windows=[(), ((0, 3600),)],
               start_load=[(0,), (0,)], load_change=[(0,), (1,)], tasks=[(1,)], penalty=[10],
               required=[True], neighbours={1: []}, vehicles=[van])
-    arrays = _arrays(day)
+    arrays = day.arrays
     day_kernel.seed_rounds(0)
     run = _Plan.of_routes(arrays, _check_routes(day, arrays, [[1]]))
     best = _Plan.constructed(arrays)

@@ -427,7 +427,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         len(problem.vehicles) > 1 and model.fixed_costs_dominate
     # Days of few routes go to the day search, unless a van has a working-time limit.
     day_search = run_iterated and options.day_search and options.iterations is None and \
-        not any(v.max_working_s is not None for v in problem.vehicles)
+        _day_search_can_time(problem.vehicles)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST_SOLUTION[first_solution]
     params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
@@ -747,13 +747,18 @@ def _improve_by_pickup_delivery_search(search: _Search, assignment: pywrapcp.Ass
     return exact, solution, improved.rounds
 
 
+def _day_search_can_time(vehicles: Sequence[Vehicle]) -> bool:
+    """Whether the day search can time these vans' routes: it starts every route at the
+    shift's start, so it cannot tell when leaving later keeps a working-time limit."""
+    return all(v.max_working_s is None for v in vehicles)
+
+
 def _whole_day(search: _Search) -> Day | None:
     """The day of ``search``'s vans as a `routing.day_search.Day`: the same node numbers,
     legs, windows, break and loads as the OR-Tools model (see `_add_dimensions`). None
-    when a van has a working-time limit (the day search times every route from the
-    shift's start, so it could not tell when leaving later keeps a route within it)."""
+    when a van has a working-time limit (`_day_search_can_time`)."""
     model = search.model
-    if any(v.max_working_s is not None for v in search.vehicles):
+    if not _day_search_can_time(search.vehicles):
         return None
     problem = model.problem
     distance, duration = model.transit_matrices

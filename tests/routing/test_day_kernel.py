@@ -13,7 +13,7 @@ import numpy as np
 from test_day_search import _first_plan
 
 from routing import day_kernel
-from routing.day_search import Day, _arrays, route_cost, route_feasible
+from routing.day_search import Day, route_cost, route_feasible
 from routing.ortools_solver import _whole_day
 from scenarios.synth import synthetic_day
 
@@ -42,7 +42,7 @@ def test_an_insertion_takes_the_cheapest_place_the_day_rules_allow() -> None:
     search, plan = _first_plan(synthetic_day(seed=3, n_sites=14))
     day = _whole_day(search)
     assert day is not None
-    arrays = _arrays(day)
+    arrays = day.arrays
     rng = random.Random(5)
     nodes = arrays.duration_s.shape[0]
     vans = len(day.vehicles)
