@@ -49,7 +49,6 @@ __all__ = [
     "VisitKind",
 ]
 
-from routing.day_search import compile_day_search
 from routing.matrix import (
     FixedLeg,
     geodesic_matrix,
@@ -58,6 +57,7 @@ from routing.matrix import (
     with_fixed_legs,
 )
 from routing.ortools_solver import SolverOptions, solve
+from routing.search.day_search import compile_day_search
 from routing.verify import Violation, format_violations, is_feasible, verify
 
 __all__ += [

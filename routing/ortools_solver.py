@@ -19,10 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from routing.day_search import Day, DayVehicle, improve_day
 from routing.feasibility import earliest_service_start, lone_task_reason
-from routing.pickup_delivery import PickupDeliveryDay
-from routing.pickup_delivery_search import improve_routes
 from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import (
     Action,
@@ -36,8 +33,11 @@ from routing.result import (
     Visit,
     VisitKind,
 )
-from routing.route_minimiser import minimise_routes
-from routing.ruin import route_removal, string_removal
+from routing.search.day_search import Day, DayVehicle, improve_day
+from routing.search.pickup_delivery import PickupDeliveryDay
+from routing.search.pickup_delivery_search import improve_routes
+from routing.search.route_minimiser import minimise_routes
+from routing.search.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +109,15 @@ class SolverOptions:
     fleet_local_repair_min_routes: int = 8
     fleet_nearby_routes: int = 2
     # Pure pickup-and-delivery days minimise the fleet with the ejection-pool route
-    # minimiser (routing.route_minimiser) instead of OR-Tools models with a van fewer.
+    # minimiser (routing.search.route_minimiser) instead of OR-Tools models with a van fewer.
     ejection_pool: bool = True
     # ... and search for shorter routes by ruin-and-recreate on shipment pairs
-    # (routing.pickup_delivery_search) instead of the iterated OR-Tools search, leaving
+    # (routing.search.pickup_delivery_search) instead of the iterated OR-Tools search, leaving
     # the last handback_share of the time to one OR-Tools descent from its routes.
     pickup_delivery_search: bool = True
     handback_share: float = 0.05
     # Days of few long routes (whole-day repairs) are searched by ruin-and-recreate under
-    # the day's exact rules (routing.day_search) instead of OR-Tools repairs, with the
+    # the day's exact rules (routing.search.day_search) instead of OR-Tools repairs, with the
     # same hand-back; annealing temperatures relative to the plan's cost.
     day_search: bool = True
     day_metaheuristic_share: float = 0.05  # guided local search's share before it
@@ -700,7 +700,7 @@ def _minimise_routes_by_ejection(search: _Search, assignment: pywrapcp.Assignmen
                                  instance: PickupDeliveryDay, *, seed: int, deadline: float,
                                  attempt_s: float, repair_deadline: float,
                                  ) -> tuple[_Search, pywrapcp.Assignment]:
-    """Fewer vans by the ejection-pool minimiser (`routing.route_minimiser`); its routes
+    """Fewer vans by the ejection-pool minimiser (`routing.search.route_minimiser`); its routes
     are read into the exact OR-Tools model and kept only if that model accepts them and
     they cost less."""
     routes = search.routes_of(assignment)
@@ -727,7 +727,7 @@ def _improve_by_pickup_delivery_search(search: _Search, assignment: pywrapcp.Ass
                                        search_deadline: float, deadline: float,
                                        ) -> tuple[_Search, pywrapcp.Assignment, int | None]:
     """Shorter routes by ruin-and-recreate on shipment pairs
-    (`routing.pickup_delivery_search`) until ``search_deadline``; its routes are read into
+    (`routing.search.pickup_delivery_search`) until ``search_deadline``; its routes are read into
     the exact OR-Tools model, improved by one descent until ``deadline`` and kept only if
     that model accepts them at no higher cost. The rounds run, or None when the plan
     leaves a required task out (the search starts from plans that serve every one)."""
@@ -754,7 +754,7 @@ def _day_search_can_time(vehicles: Sequence[Vehicle]) -> bool:
 
 
 def _whole_day(search: _Search) -> Day | None:
-    """The day of ``search``'s vans as a `routing.day_search.Day`: the same node numbers,
+    """The day of ``search``'s vans as a `routing.search.day_search.Day`: the same node numbers,
     legs, windows, break and loads as the OR-Tools model (see `_add_dimensions`). None
     when a van has a working-time limit (`_day_search_can_time`)."""
     model = search.model
@@ -826,7 +826,7 @@ def _improve_by_day_search(search: _Search, assignment: pywrapcp.Assignment, *, 
                            options: SolverOptions,
                            ) -> tuple[_Search, pywrapcp.Assignment, int | None]:
     """A cheaper plan by ruin-and-recreate under the day's exact rules
-    (`routing.day_search`) until ``search_deadline``; its routes are read into the exact
+    (`routing.search.day_search`) until ``search_deadline``; its routes are read into the exact
     OR-Tools model, improved by one descent until ``deadline`` and kept only if that
     model accepts them at no higher cost. Also returns the rounds run, or None when the
     day has a working-time limit or its rules refuse the plan OR-Tools found (then

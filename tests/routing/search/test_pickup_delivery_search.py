@@ -13,12 +13,12 @@ from pickup_delivery_days import day_from_points, plan_cost, random_days, violat
 
 from routing.instances import read_lilim
 from routing.ortools_solver import SolverOptions, solve
-from routing.pickup_delivery import PickupDeliveryDay
-from routing.pickup_delivery_search import improve_routes
-from routing.route_minimiser import minimise_routes
+from routing.search.pickup_delivery import PickupDeliveryDay
+from routing.search.pickup_delivery_search import improve_routes
+from routing.search.route_minimiser import minimise_routes
 from routing.verify import verify
 
-TINY_LC4 = Path(__file__).parent.parent / "data" / "instances" / "tiny_lc4.txt"
+TINY_LC4 = Path(__file__).resolve().parents[2] / "data" / "instances" / "tiny_lc4.txt"
 
 
 def _two_sides() -> PickupDeliveryDay:

@@ -14,7 +14,7 @@ millisecond on a hundred-stop day, against half a second for one descent of the 
 by OR-Tools on a day of three or four long routes. Rounds never open a route.
 
 Pure: plain lists of integers in, plain lists out. Works on a pure pickup-and-delivery day
-(`routing.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks it
+(`routing.search.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks it
 uses); `routing.ortools_solver` reads the routes it returns into its exact model before
 using them.
 """
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.annealing import temperatures
-from routing.pickup_delivery import (
+from routing.search.annealing import temperatures
+from routing.search.pickup_delivery import (
     PickupDeliveryDay,
     RouteState,
     best_insertion,

@@ -12,12 +12,12 @@ from pickup_delivery_days import day_from_points, random_days, violations
 from routing.instances import read_lilim
 from routing.matrix import geodesic_matrix
 from routing.ortools_solver import SolverOptions, solve
-from routing.pickup_delivery import PickupDeliveryDay
 from routing.problem import Problem, Site, Task, TaskKind, Vehicle
-from routing.route_minimiser import minimise_routes
+from routing.search.pickup_delivery import PickupDeliveryDay
+from routing.search.route_minimiser import minimise_routes
 from routing.verify import verify
 
-TINY_LC4 = Path(__file__).parent.parent / "data" / "instances" / "tiny_lc4.txt"
+TINY_LC4 = Path(__file__).resolve().parents[2] / "data" / "instances" / "tiny_lc4.txt"
 
 
 def _pairs_line() -> PickupDeliveryDay:

@@ -1,4 +1,4 @@
-"""Ruin-and-recreate under the day's exact rules (`routing.day_search`): its rules agree
+"""Ruin-and-recreate under the day's exact rules (`routing.search.day_search`): its rules agree
 with the OR-Tools model, it never loses a required task or breaks a rule, and `solve`
 uses it on days of few routes."""
 
@@ -12,7 +12,6 @@ from bruteforce import solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_solve_properties import _assert_every_task_accounted_for_once, problems
 
-from routing.day_search import Day, improve_day, route_cost, route_feasible
 from routing.feasibility import lone_task_reason
 from routing.ortools_solver import (
     SolverOptions,
@@ -23,6 +22,7 @@ from routing.ortools_solver import (
     solve,
 )
 from routing.problem import Problem
+from routing.search.day_search import Day, improve_day, route_cost, route_feasible
 from routing.verify import verify
 from scenarios.synth import synthetic_day
 
