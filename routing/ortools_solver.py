@@ -33,6 +33,7 @@ from routing.result import (
     Visit,
     VisitKind,
 )
+from routing.search.annealing import acceptance_threshold, temperature
 from routing.search.day_search import Day, DayVehicle, improve_day
 from routing.search.pickup_delivery import PickupDeliveryDay
 from routing.search.pickup_delivery_search import improve_routes
@@ -923,9 +924,8 @@ def _ruin(model: _Model, routes: Sequence[Sequence[int]], options: SolverOptions
 def _acceptance_threshold(options: SolverOptions, current_cost: float, progress: float,
                           rng: np.random.Generator) -> float:
     """How much worse a repaired plan may be and still be kept (simulated annealing)."""
-    temperature = options.initial_temperature * (
-        options.final_temperature / options.initial_temperature) ** progress
-    return float(current_cost * temperature * -math.log(max(rng.random(), 1e-300)))
+    return acceptance_threshold(current_cost, temperature(
+        progress, options.initial_temperature, options.final_temperature), rng)
 
 
 def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
