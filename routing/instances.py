@@ -51,16 +51,14 @@ from routing.problem import (
     Vehicle,
 )
 from routing.result import (
-    Action,
-    ActionKind,
     Plan,
     PlanStatus,
     Route,
     Unassigned,
     UnassignedReason,
-    Visit,
     VisitKind,
 )
+from routing.schedule import Handling, Stop, route_as_given, task_ends
 
 SOLOMON = "solomon"
 LILIM = "lilim"
@@ -536,83 +534,19 @@ def plan_from_routes(problem: Problem, routes: Sequence[Sequence[int]], *,
                 raise ValueError(f"node {node} is visited more than once")
             seen.add(int(node))
 
-    at_site: dict[str, list[tuple[Task, ActionKind]]] = {}
+    at_site: dict[str, list[Handling]] = {}
     for task in problem.tasks:
-        if task.kind is TaskKind.SHIPMENT:
-            at_site.setdefault(task.pickup_site_id, []).append((task, ActionKind.PICKUP))
-            at_site.setdefault(task.delivery_site_id, []).append((task, ActionKind.DELIVERY))
-        elif task.kind is TaskKind.PICKUP:
-            at_site.setdefault(task.site_id, []).append((task, ActionKind.PICKUP))
-        elif task.kind is TaskKind.DELIVERY:
-            at_site.setdefault(task.site_id, []).append((task, ActionKind.DELIVERY))
-        else:
-            at_site.setdefault(task.site_id, []).append((task, ActionKind.VISIT))
+        for site_id, action, amount in task_ends(task):
+            at_site.setdefault(site_id, []).append(Handling(task, action, task.service_s,
+                                                            amount))
 
-    dims = problem.capacity_dimensions
-    matrix = problem.matrix
     plan_routes: list[Route] = []
     served: set[str] = set()
     for vehicle, route in zip(problem.vehicles, routes, strict=False):
-        stops = [(node_sites[node], at_site.get(node_sites[node], [])) for node in route]
-        on_route = {task.task_id: task for _, actions in stops for task, _ in actions}
-        served |= set(on_route)
-        load = dict.fromkeys(dims, 0)
-        loaded = [t for t in on_route.values() if t.kind is TaskKind.DELIVERY]
-        for task in loaded:
-            for dim, value in task.amount.items():
-                load[dim] += value
-        start_site = problem.site(vehicle.start_site_id)
-        t0 = vehicle.shift_start_s
-        visits = [Visit(site_id=start_site.site_id, kind=VisitKind.START, arrival_s=t0,
-                        start_s=t0, departure_s=t0 + start_site.service_s, waiting_s=0,
-                        load_after=dict(load),
-                        actions=tuple(Action(t.task_id, ActionKind.LOAD) for t in loaded))]
-        distance = driving = waiting = 0
-        service_total = start_site.service_s
-        prev = start_site.site_id
-        clock = visits[0].departure_s
-        for site_id, actions in stops:
-            site = problem.site(site_id)
-            leg = matrix.duration(prev, site_id)
-            distance += matrix.distance(prev, site_id)
-            driving += leg
-            arrival = clock + leg
-            start = arrival
-            for window in site.time_windows:
-                if arrival <= window.end_s:
-                    start = max(arrival, window.start_s)
-                    break
-            service = site.service_s + sum(task.service_s for task, _ in actions)
-            for task, kind in actions:
-                sign = 1 if kind is ActionKind.PICKUP else -1 if kind is ActionKind.DELIVERY \
-                    else 0
-                for dim, value in task.amount.items():
-                    load[dim] += sign * value
-            visits.append(Visit(site_id=site_id, kind=VisitKind.STOP, arrival_s=arrival,
-                                start_s=start, departure_s=start + service,
-                                waiting_s=start - arrival, load_after=dict(load),
-                                actions=tuple(Action(task.task_id, kind)
-                                              for task, kind in actions)))
-            waiting += start - arrival
-            service_total += service
-            clock = start + service
-            prev = site_id
-        end_id = vehicle.end_site_id
-        leg = matrix.duration(prev, end_id)
-        distance += matrix.distance(prev, end_id)
-        driving += leg
-        arrival = clock + leg
-        unloads = [t for t in on_route.values() if t.kind is TaskKind.PICKUP]
-        visits.append(Visit(site_id=end_id, kind=VisitKind.END, arrival_s=arrival,
-                            start_s=arrival, departure_s=arrival, waiting_s=0,
-                            load_after=dict.fromkeys(dims, 0),
-                            actions=tuple(Action(t.task_id, ActionKind.UNLOAD)
-                                          for t in unloads)))
-        cost = distance / 1000 * vehicle.cost_per_km + vehicle.fixed_cost
-        plan_routes.append(Route(vehicle_id=vehicle.vehicle_id, visits=tuple(visits),
-                                 distance_m=distance, driving_s=driving,
-                                 service_s=service_total, waiting_s=waiting,
-                                 duration_s=arrival - t0, cost=cost))
+        stops = [Stop.at(problem, node_sites[node], at_site.get(node_sites[node], []))
+                 for node in route]
+        served.update(h.task.task_id for stop in stops for h in stop.handlings)
+        plan_routes.append(route_as_given(problem, vehicle, stops))
     unassigned = tuple(
         Unassigned(task.task_id, UnassignedReason.NO_ROOM_IN_PLAN, "not on any given route")
         for task in problem.tasks if task.task_id not in served)

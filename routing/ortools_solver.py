@@ -19,20 +19,17 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from routing.feasibility import earliest_service_start, lone_task_reason
+from routing.feasibility import lone_task_reason
 from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import (
-    Action,
     ActionKind,
     Plan,
     PlanStatus,
     Route,
-    RouteBreak,
     Unassigned,
     UnassignedReason,
-    Visit,
-    VisitKind,
 )
+from routing.schedule import Handling, route_from_stops, stops_of, task_ends
 from routing.search.annealing import acceptance_threshold, temperature
 from routing.search.day_search import Day, DayVehicle, improve_day
 from routing.search.pickup_delivery import PickupDeliveryDay
@@ -1156,19 +1153,8 @@ def _build_model(problem: Problem, tasks: list[Task], *,
     minimum_service_s = 1 if any(v.lunch_break for v in problem.vehicles) else 0
     task_nodes: dict[str, list[int]] = {}
     for task in tasks:
-        amount = dict(task.amount)
-        negative = {dim: -value for dim, value in amount.items()}
-        if task.kind is TaskKind.SHIPMENT:
-            ends = [(task.pickup_site_id, ActionKind.PICKUP, amount),
-                    (task.delivery_site_id, ActionKind.DELIVERY, negative)]
-        elif task.kind is TaskKind.PICKUP:
-            ends = [(task.site_id, ActionKind.PICKUP, amount)]
-        elif task.kind is TaskKind.DELIVERY:
-            ends = [(task.site_id, ActionKind.DELIVERY, negative)]
-        else:
-            ends = [(task.site_id, ActionKind.VISIT, {})]
         indices = []
-        for site_id, action, change in ends:
+        for site_id, action, change in task_ends(task):
             indices.append(len(nodes))
             nodes.append(_Node(site=site_id, site_row=matrix.index_of(site_id),
                                task_service_s=max(task.service_s, minimum_service_s),
@@ -1359,6 +1345,7 @@ def _add_capacity(model: _Model, manager: pywrapcp.RoutingIndexManager,
 def _extract(search: _Search, assignment: pywrapcp.Assignment
              ) -> tuple[list[Route], list[Task]]:
     model, manager, routing = search.model, search.manager, search.routing
+    problem = model.problem
     time_dimension = search.time_dimension
     served: set[str] = set()
     routes: list[Route] = []
@@ -1380,212 +1367,22 @@ def _extract(search: _Search, assignment: pywrapcp.Assignment
             index = assignment.Value(routing.NextVar(index))
         if len(sequence) <= 2:
             continue
-        route = _route_from_sequence(model, vehicle, sequence,
-                                     break_start_of.get(vehicle.vehicle_id))
+        handlings = []
+        for node, _ in sequence[1:-1]:
+            done = model.nodes[node]
+            assert done.task is not None and done.action is not None
+            handlings.append((done.site, Handling(done.task, done.action, done.task_service_s,
+                                                  done.amount)))
+        route = route_from_stops(problem, vehicle, stops_of(problem, handlings), sequence[0][1],
+                                 break_start_of.get(vehicle.vehicle_id))
         if route is None:
             logger.warning("vehicle %s: no schedule with its break fits the route found; "
                            "its tasks are reported unassigned", vehicle.vehicle_id)
             continue
         routes.append(route)
-        for node, _ in sequence[1:-1]:
-            task = model.nodes[node].task
-            assert task is not None
-            served.add(task.task_id)
+        served.update(handling.task.task_id for _, handling in handlings)
     dropped = [t for t in model.tasks if t.task_id not in served]
     return routes, dropped
-
-
-@dataclass
-class _Stop:
-    """A group of consecutive nodes at one site, as the plan will show it."""
-
-    site_id: str
-    nodes: list[int]
-    service_s: int  # site service plus the tasks' handling
-
-
-def _sub_stop(problem: Problem, nodes: list[_Node], stop: _Stop, part: list[int]) -> _Stop:
-    return _Stop(stop.site_id, list(part), problem.site(stop.site_id).service_s
-                 + sum(nodes[n].task_service_s for n in part))
-
-
-def _route_from_sequence(model: _Model, vehicle: Vehicle, sequence: list[tuple[int, int]],
-                         break_start_s: int | None) -> Route | None:
-    """Turn OR-Tools' visiting order into timed visits.
-
-    The times are recomputed here (earliest service starts, the break on the first leg
-    where the day still works) rather than read from OR-Tools' cumul variables, which
-    need not be bound to one consistent schedule when the search stops. None when no
-    schedule with the break fits (the route's tasks are then reported unassigned).
-    """
-    problem = model.problem
-    nodes = model.nodes
-    dims = problem.capacity_dimensions
-    stops: list[_Stop] = []
-    for node, _ in sequence[1:-1]:
-        site_id = nodes[node].site
-        if stops and stops[-1].site_id == site_id:
-            stops[-1].nodes.append(node)
-            stops[-1].service_s += nodes[node].task_service_s
-        else:
-            stops.append(_Stop(site_id, [node], problem.site(site_id).service_s
-                               + nodes[node].task_service_s))
-    schedule = None
-    for start_s in dict.fromkeys((sequence[0][1], vehicle.shift_start_s)):
-        schedule = _schedule(problem, vehicle, stops, start_s, break_start_s)
-        if schedule is not None:
-            break
-    if schedule is None:
-        # OR-Tools may put the break between two tasks at one site; then the plan shows
-        # two stops there, the break between them.
-        for k, stop in enumerate(stops):
-            for cut in range(1, len(stop.nodes)):
-                split = [*stops[:k], _sub_stop(problem, nodes, stop, stop.nodes[:cut]),
-                         _sub_stop(problem, nodes, stop, stop.nodes[cut:]), *stops[k + 1:]]
-                schedule = _schedule(problem, vehicle, split, sequence[0][1], None)
-                if schedule is not None:
-                    stops = split
-                    break
-            if schedule is not None:
-                break
-    if schedule is None:
-        return None
-    times, lunch = schedule
-    first_wait_s = times[1][1] - times[1][0]
-    if first_wait_s > 0 and (lunch is None or lunch.start_s >= times[1][1]):
-        # Leave later rather than wait at the first stop for it to open.
-        times[0] = tuple(t + first_wait_s for t in times[0])  # type: ignore[assignment]
-        times[1] = (times[1][0] + first_wait_s, times[1][1], times[1][2])
-
-    route_tasks = [nodes[n].task for stop in stops for n in stop.nodes]
-    deliveries = [t for t in route_tasks if t is not None and t.kind is TaskKind.DELIVERY]
-    pickups = [t for t in route_tasks if t is not None and t.kind is TaskKind.PICKUP]
-    load = {d: 0 for d in dims}
-    for task in deliveries:
-        for d, v in task.amount.items():
-            load[d] += v
-    visits = [Visit(site_id=vehicle.start_site_id, kind=VisitKind.START,
-                    arrival_s=times[0][0], start_s=times[0][1], departure_s=times[0][2],
-                    waiting_s=0, load_after=dict(load),
-                    actions=tuple(Action(t.task_id, ActionKind.LOAD) for t in deliveries))]
-    for stop, (arrival_s, start_s, departure_s) in zip(stops, times[1:-1], strict=True):
-        actions = []
-        for n in stop.nodes:
-            done = nodes[n]
-            assert done.task is not None and done.action is not None
-            actions.append(Action(done.task.task_id, done.action))
-            for d, v in done.amount.items():
-                load[d] += v
-        visits.append(Visit(site_id=stop.site_id, kind=VisitKind.STOP, arrival_s=arrival_s,
-                            start_s=start_s, departure_s=departure_s,
-                            waiting_s=start_s - arrival_s, load_after=dict(load),
-                            actions=tuple(actions)))
-    end_s = times[-1][0]
-    visits.append(Visit(site_id=vehicle.end_site_id, kind=VisitKind.END, arrival_s=end_s,
-                        start_s=end_s, departure_s=end_s, waiting_s=0,
-                        load_after={d: 0 for d in dims},
-                        actions=tuple(Action(t.task_id, ActionKind.UNLOAD) for t in pickups)))
-    matrix = problem.matrix
-    distance_m = sum(matrix.distance(a.site_id, b.site_id)
-                     for a, b in itertools.pairwise(visits))
-    driving_s = sum(matrix.duration(a.site_id, b.site_id)
-                    for a, b in itertools.pairwise(visits))
-    service_s = problem.site(vehicle.start_site_id).service_s + sum(s.service_s for s in stops)
-    cost = distance_m / 1000.0 * vehicle.cost_per_km + vehicle.fixed_cost
-    return Route(vehicle_id=vehicle.vehicle_id, visits=tuple(visits), distance_m=distance_m,
-                 driving_s=driving_s, service_s=service_s,
-                 waiting_s=sum(v.waiting_s for v in visits),
-                 duration_s=end_s - visits[0].start_s, cost=cost, lunch_break=lunch)
-
-
-def _schedule(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: int,
-              break_start_s: int | None
-              ) -> tuple[list[tuple[int, int, int]], RouteBreak | None] | None:
-    """(arrival, start, departure) of the start, each stop and the end, and the break.
-
-    Tries the break on each leg (the one OR-Tools chose first), before leaving and after
-    returning, and keeps the placement that brings the van back earliest (a driver
-    should not sit out a lunch window on the road when the round can end first); ties go
-    to the earlier-tried placement. None when no placement fits.
-    """
-    lb = vehicle.lunch_break
-    legs = len(stops) + 1
-    if lb is None:
-        candidates: list[int | None] = [None]
-    else:
-        candidates = list(range(-1, legs + 1))  # -1 before leaving, legs after returning
-        if break_start_s is not None:
-            candidates.sort(key=lambda leg: leg != _leg_of(problem, vehicle, stops,
-                                                           start_s, break_start_s))
-    matrix = problem.matrix
-    hub = problem.site(vehicle.start_site_id)
-    best: tuple[list[tuple[int, int, int]], RouteBreak | None] | None = None
-    for leg in candidates:
-        lunch: RouteBreak | None = None
-        first_s = start_s
-        if lb is not None and leg == -1:
-            lunch_start = max(lb.earliest_start_s, vehicle.shift_start_s)
-            if lunch_start > lb.latest_start_s:
-                continue
-            lunch = RouteBreak(lunch_start, lb.duration_s)
-            first_s = max(start_s, lunch_start + lb.duration_s)
-        times = [(first_s, first_s, first_s + hub.service_s)]
-        here = vehicle.start_site_id
-        feasible = True
-        for position, stop in enumerate([*stops, None]):
-            departure_s = times[-1][2]
-            site_id = stop.site_id if stop is not None else vehicle.end_site_id
-            arrival_s = departure_s + matrix.duration(here, site_id)
-            if lb is not None and leg == position:
-                lunch_start = max(departure_s, lb.earliest_start_s)
-                if lunch_start > lb.latest_start_s:
-                    feasible = False
-                    break
-                lunch = RouteBreak(lunch_start, lb.duration_s)
-                arrival_s = max(arrival_s, lunch_start) + lb.duration_s
-            if stop is None:
-                times.append((arrival_s, arrival_s, arrival_s))
-            else:
-                service_start = earliest_service_start(problem.site(site_id).time_windows,
-                                                       arrival_s)
-                if service_start is None:
-                    feasible = False
-                    break
-                times.append((arrival_s, service_start, service_start + stop.service_s))
-            here = site_id
-        if not feasible:
-            continue
-        end_s = times[-1][0]
-        if lb is not None and leg == legs:
-            lunch_start = max(end_s, lb.earliest_start_s)
-            if lunch_start > lb.latest_start_s or lunch_start + lb.duration_s > \
-                    vehicle.shift_end_s:
-                continue
-            lunch = RouteBreak(lunch_start, lb.duration_s)
-        if end_s > vehicle.shift_end_s:
-            continue
-        if vehicle.max_working_s is not None and end_s - first_s > vehicle.max_working_s:
-            continue
-        if best is None or end_s < best[0][-1][0]:
-            best = (times, lunch)
-    return best
-
-
-def _leg_of(problem: Problem, vehicle: Vehicle, stops: list[_Stop], start_s: int,
-            break_start_s: int) -> int:
-    """The leg OR-Tools most likely meant: the first stop whose earliest start is after
-    the break's start (a rough guide for trying that leg first)."""
-    time_s = start_s + problem.site(vehicle.start_site_id).service_s
-    if break_start_s < start_s:
-        return -1
-    here = vehicle.start_site_id
-    for position, stop in enumerate(stops):
-        time_s += problem.matrix.duration(here, stop.site_id)
-        if break_start_s < time_s:
-            return position
-        time_s = max(time_s, break_start_s) + stop.service_s
-        here = stop.site_id
-    return len(stops)
 
 
 def _finish(problem: Problem, routes: list[Route], unassigned: list[Unassigned],
