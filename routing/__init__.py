@@ -56,7 +56,8 @@ from routing.matrix import (
     matrix_from_lists,
     with_fixed_legs,
 )
-from routing.ortools_solver import SolverOptions, solve
+from routing.options import SolverOptions
+from routing.ortools_solver import solve
 from routing.search.day_search import compile_day_search
 from routing.verify import Violation, format_violations, is_feasible, verify
 

@@ -20,6 +20,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from routing.feasibility import lone_task_reason
+from routing.options import FIRST_SOLUTIONS, METAHEURISTICS, SolverOptions
 from routing.problem import Problem, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import (
     ActionKind,
@@ -39,128 +40,10 @@ from routing.search.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
 
-_FIRST_SOLUTION = {
-    "path_cheapest_arc": routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC,
-    "parallel_cheapest_insertion":
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
-    "local_cheapest_insertion": routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION,
-    "local_cheapest_cost_insertion":
-        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_COST_INSERTION,
-    "global_cheapest_arc": routing_enums_pb2.FirstSolutionStrategy.GLOBAL_CHEAPEST_ARC,
-    "savings": routing_enums_pb2.FirstSolutionStrategy.SAVINGS,
-    "sequential_cheapest_insertion":
-        routing_enums_pb2.FirstSolutionStrategy.SEQUENTIAL_CHEAPEST_INSERTION,
-    "christofides": routing_enums_pb2.FirstSolutionStrategy.CHRISTOFIDES,
-}
-
-_METAHEURISTIC = {
-    "automatic": routing_enums_pb2.LocalSearchMetaheuristic.AUTOMATIC,
-    "greedy_descent": routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT,
-    "guided_local_search": routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH,
-    "simulated_annealing": routing_enums_pb2.LocalSearchMetaheuristic.SIMULATED_ANNEALING,
-    "tabu_search": routing_enums_pb2.LocalSearchMetaheuristic.TABU_SEARCH,
-}
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    """How OR-Tools searches. The defaults are the ones measured in docs/benchmarks.md.
-
-    The search runs in two phases. First OR-Tools builds a plan (``first_solution``,
-    ``"automatic"`` picks savings for problems without shipments and parallel cheapest
-    insertion otherwise) and improves it with its metaheuristic (guided local search)
-    for ``metaheuristic_share`` of the time. Then an iterated local search takes over:
-    each round removes a few strings of stops near a random stop (or, when vans have a
-    fixed cost, sometimes a whole short route), lets OR-Tools' local search repair the
-    plan, and keeps the result under a simulated-annealing rule. On a pure
-    pickup-and-delivery day (every task a required shipment, one window per site, one
-    load dimension, no break, identical vans) the second phase is bookrun's own
-    ruin-and-recreate on shipment pairs instead (``pickup_delivery_search``), its routes
-    checked and polished by one OR-Tools descent at the end. On a day of fewer routes than
-    ``local_repair_min_routes`` it is bookrun's ruin-and-recreate under the day's exact
-    rules (``day_search``, after guided local search for ``day_metaheuristic_share`` of
-    the time), in ``day_restarts`` runs, with the same hand-back.
-    """
-
-    first_solution: str = "automatic"
-    metaheuristic: str = "guided_local_search"
-    guided_local_search_lambda: float = 0.1
-    metaheuristic_share: float = 0.5
-    fleet_metaheuristic_share: float = 0.2  # when vans have a fixed cost
-    fleet_share: float = 0.7  # the fleet is minimised until this share of the time
-    fleet_attempt_share: float = 0.25  # the longest one try at a van fewer may take
-    spare_vehicles: int = 2  # unused vans the iterated search may still open (every
-    # unused van while the plan leaves a required task out)
-    ruin_average_removed: int = 10
-    ruin_max_string: int = 10
-    route_removal_probability: float = 0.2
-    route_removal_always: bool = False  # also without fixed costs
-    initial_temperature: float = 1e-4  # relative to the plan's cost
-    final_temperature: float = 1e-6
-    iterations: int | None = None  # rounds of the iterated search; None: until the time limit
-    local_repair: bool = True  # each round repairs only the routes it touched and nearby
-    local_repair_min_routes: int = 3  # ... when the first plan has at least this many routes
-    local_metaheuristic_share: float = 0.1  # guided local search's share before it
-    nearby_routes: int = 0  # routes near the removed stops a local repair may also use
-    # When vans' fixed costs dominate, a round that empties a route must spread its stops
-    # over other routes: local repairs then start at more routes and take routes nearby.
-    fleet_local_repair_min_routes: int = 8
-    fleet_nearby_routes: int = 2
-    # Pure pickup-and-delivery days minimise the fleet with the ejection-pool route
-    # minimiser (routing.search.route_minimiser) instead of OR-Tools models with a van fewer.
-    ejection_pool: bool = True
-    # ... and search for shorter routes by ruin-and-recreate on shipment pairs
-    # (routing.search.pickup_delivery_search) instead of the iterated OR-Tools search, leaving
-    # the last handback_share of the time to one OR-Tools descent from its routes.
-    pickup_delivery_search: bool = True
-    handback_share: float = 0.05
-    # Days of few long routes (whole-day repairs) are searched by ruin-and-recreate under
-    # the day's exact rules (routing.search.day_search) instead of OR-Tools repairs, with the
-    # same hand-back; annealing temperatures relative to the plan's cost.
-    day_search: bool = True
-    day_metaheuristic_share: float = 0.05  # guided local search's share before it
-    day_restarts: int = 60
-    day_initial_temperature: float = 0.003
-    day_final_temperature: float = 3e-5
-    log_search: bool = False
-    extra_parameters: dict[str, object] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.first_solution != "automatic" and self.first_solution not in _FIRST_SOLUTION:
-            msg = (f"solver options field 'first_solution': must be one of "
-                   f"{sorted(_FIRST_SOLUTION)}, got {self.first_solution!r}")
-            raise ValueError(msg)
-        if self.metaheuristic not in _METAHEURISTIC:
-            msg = (f"solver options field 'metaheuristic': must be one of "
-                   f"{sorted(_METAHEURISTIC)}, got {self.metaheuristic!r}")
-            raise ValueError(msg)
-        for name in ("metaheuristic_share", "local_metaheuristic_share",
-                     "fleet_metaheuristic_share", "handback_share", "day_metaheuristic_share"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                msg = f"solver options field {name!r}: must be within [0, 1], got {value!r}"
-                raise ValueError(msg)
-        if self.day_restarts < 1:
-            msg = f"solver options field 'day_restarts': must be >= 1, got {self.day_restarts!r}"
-            raise ValueError(msg)
-        for name in ("day_initial_temperature", "day_final_temperature"):
-            value = getattr(self, name)
-            if not value > 0:
-                msg = f"solver options field {name!r}: must be > 0, got {value!r}"
-                raise ValueError(msg)
-        for name in ("iterations", "local_repair_min_routes", "nearby_routes",
-                     "fleet_local_repair_min_routes", "fleet_nearby_routes"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                msg = f"solver options field {name!r}: must be >= 0, got {value!r}"
-                raise ValueError(msg)
-
-    def local_repair_shape(self, fixed_costs_dominate: bool) -> tuple[int, int]:
-        """From how many routes a day is repaired locally, and how many nearby routes
-        each local repair also takes."""
-        if fixed_costs_dominate:
-            return self.fleet_local_repair_min_routes, self.fleet_nearby_routes
-        return self.local_repair_min_routes, self.nearby_routes
+_FIRST_SOLUTION = {name: getattr(routing_enums_pb2.FirstSolutionStrategy, name.upper())
+                   for name in FIRST_SOLUTIONS}
+_METAHEURISTIC = {name: getattr(routing_enums_pb2.LocalSearchMetaheuristic, name.upper())
+                  for name in METAHEURISTICS}
 
 
 @dataclass
@@ -416,29 +299,29 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
 
     deadline = started + time_limit_s
     has_shipments = any(t.kind is TaskKind.SHIPMENT for t in solvable)
-    first_solution = options.first_solution
+    first_solution = options.first_phase.first_solution
     if first_solution == "automatic":
         first_solution = "parallel_cheapest_insertion" if has_shipments else "savings"
-    run_iterated = options.iterations != 0 and (
-        solution_limit is None or options.iterations is not None)
-    minimise_fleet = run_iterated and options.iterations is None and \
+    run_iterated = options.iterated.iterations != 0 and (
+        solution_limit is None or options.iterated.iterations is not None)
+    minimise_fleet = run_iterated and options.iterated.iterations is None and \
         len(problem.vehicles) > 1 and model.fixed_costs_dominate
     # Days of few routes go to the day search, unless a van has a working-time limit.
-    day_search = run_iterated and options.day_search and options.iterations is None and \
-        _day_search_can_time(problem.vehicles)
+    day_search = run_iterated and options.day_search.enabled and \
+        options.iterated.iterations is None and _day_search_can_time(problem.vehicles)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST_SOLUTION[first_solution]
-    params.local_search_metaheuristic = _METAHEURISTIC[options.metaheuristic]
-    params.guided_local_search_lambda_coefficient = options.guided_local_search_lambda
+    params.local_search_metaheuristic = _METAHEURISTIC[options.first_phase.metaheuristic]
+    params.guided_local_search_lambda_coefficient = options.first_phase.guided_local_search_lambda
     if solution_limit is not None:
         params.solution_limit = solution_limit
-    params.log_search = options.log_search
-    for key, value in options.extra_parameters.items():
+    params.log_search = options.first_phase.log_search
+    for key, value in options.first_phase.extra_parameters.items():
         _set_parameter(params, key, value)
 
     search.searched = True
     first = None
-    if options.first_solution == "automatic" and solution_limit is None:
+    if options.first_phase.first_solution == "automatic" and solution_limit is None:
         # With shipments no construction is reliably best (parallel cheapest insertion
         # can block a pair behind two tasks) and each takes milliseconds: build one plan
         # with each and improve the cheapest. Without shipments savings is kept: on
@@ -453,9 +336,10 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     many_routes = first is not None and _repairs_locally(options, search, first)
     share = 1.0
     if run_iterated:
-        share = options.fleet_metaheuristic_share if minimise_fleet else \
-            options.local_metaheuristic_share if many_routes else \
-            options.day_metaheuristic_share if day_search else options.metaheuristic_share
+        share = options.fleet.metaheuristic_share if minimise_fleet else \
+            options.local_repair.metaheuristic_share if many_routes else \
+            options.day_search.metaheuristic_share if day_search else \
+            options.first_phase.metaheuristic_share
     params.time_limit.FromMilliseconds(
         max(1, int((started + time_limit_s * share - time.perf_counter()) * 1000)))
     if first is not None:
@@ -468,7 +352,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
     solver_info: dict[str, object] = {
         "engine": "ortools",
         "first_solution": first_solution,
-        "metaheuristic": options.metaheuristic,
+        "metaheuristic": options.first_phase.metaheuristic,
         "seed": seed,
         "time_limit_s": time_limit_s,
         "solution_limit": solution_limit,
@@ -479,21 +363,21 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
                           for t in solvable)
         return _finish(problem, [], unassigned, started, solver_info, no_solution=True)
     # A pure pickup-and-delivery day is also searched without OR-Tools (below).
-    search_pairs = run_iterated and options.iterations is None and \
-        options.pickup_delivery_search
+    search_pairs = run_iterated and options.iterated.iterations is None and \
+        options.pickup_delivery.enabled
     day = _pickup_delivery_day(model) \
-        if (minimise_fleet and options.ejection_pool) or search_pairs else None
+        if (minimise_fleet and options.fleet.ejection_pool) or search_pairs else None
     if minimise_fleet:
-        fleet_deadline = started + time_limit_s * options.fleet_share
-        if day is not None and options.ejection_pool:
+        fleet_deadline = started + time_limit_s * options.fleet.time_share
+        if day is not None and options.fleet.ejection_pool:
             search, assignment = _minimise_routes_by_ejection(
                 search, assignment, day, seed=seed, deadline=fleet_deadline,
-                attempt_s=time_limit_s * options.fleet_attempt_share, repair_deadline=deadline)
+                attempt_s=time_limit_s * options.fleet.attempt_share, repair_deadline=deadline)
             solver_info["fleet_minimiser"] = "ejection pool"
         else:
             search, assignment = _minimise_fleet(
                 search, assignment, all_vehicles, options, seed=seed,
-                deadline=fleet_deadline, attempt_s=time_limit_s * options.fleet_attempt_share)
+                deadline=fleet_deadline, attempt_s=time_limit_s * options.fleet.attempt_share)
             solver_info["fleet_minimiser"] = "ortools"
         solver_info["vehicles_available"] = len(search.vehicles)
     if search_pairs and day is not None:
@@ -520,7 +404,7 @@ def solve(problem: Problem, *, time_limit_s: float, seed: int = 0,
         current_indices = [problem.vehicles.index(v) for v in search.vehicles]
         current_routes = search.routes_of(assignment)
         keep = _vans_kept(current_routes, search.required_left_out(current_routes) > 0,
-                          options.spare_vehicles)
+                          options.iterated.spare_vehicles)
         fresh, restarted = _descend_from_routes(
             model, [current_indices[k] for k in keep], model.required_penalty,
             [current_routes[k] for k in keep], deadline)
@@ -579,8 +463,8 @@ def _repairs_locally(options: SolverOptions, search: _Search,
     """Whether ruin-and-repair rounds search small models of a few routes: on days of
     several routes (with two, a small model would be the whole day anyway)."""
     used = sum(1 for route in search.routes_of(assignment) if route)
-    min_routes, _ = options.local_repair_shape(search.model.fixed_costs_dominate)
-    return options.local_repair and used >= min_routes
+    min_routes, _ = options.local_repair.shape(search.model.fixed_costs_dominate)
+    return options.local_repair.enabled and used >= min_routes
 
 
 _PROBED_FIRST_SOLUTIONS = ("savings", "parallel_cheapest_insertion",
@@ -835,11 +719,11 @@ def _improve_by_day_search(search: _Search, assignment: pywrapcp.Assignment, *, 
         return search, assignment, None
     try:
         improved = improve_day(day, routes, seed=seed, deadline=search_deadline,
-                               restarts=options.day_restarts,
-                               average_removed=options.ruin_average_removed,
-                               max_string=options.ruin_max_string,
-                               initial_temperature=options.day_initial_temperature,
-                               final_temperature=options.day_final_temperature)
+                               restarts=options.day_search.restarts,
+                               average_removed=options.ruin.average_removed,
+                               max_string=options.ruin.max_string,
+                               initial_temperature=options.day_search.initial_temperature,
+                               final_temperature=options.day_search.final_temperature)
     except ValueError as refused:  # its rules refuse OR-Tools' plan: keep to OR-Tools
         logger.warning("day search skipped: %s", refused)
         return search, assignment, None
@@ -862,8 +746,9 @@ def _portfolio_member(member: int) -> Plan:
     assert isinstance(kwargs, dict)
     options = kwargs["options"]
     seed = kwargs["seed"] + member
-    if member % 2 == 1 and options.first_solution == "automatic":
-        options = replace(options, first_solution="savings")
+    if member % 2 == 1 and options.first_phase.first_solution == "automatic":
+        options = replace(options, first_phase=replace(options.first_phase,
+                                                       first_solution="savings"))
     return solve(problem, time_limit_s=kwargs["time_limit_s"], seed=seed,
                  solution_limit=kwargs["solution_limit"], options=options)
 
@@ -898,10 +783,10 @@ def _progress(options: SolverOptions, rounds: int, started: float, stop_at: floa
               deadline: float) -> float | None:
     """How far the iterated search is (0 to 1), or None when it must stop."""
     now = time.perf_counter()
-    if options.iterations is not None:
-        if rounds >= options.iterations or now >= deadline:
+    if options.iterated.iterations is not None:
+        if rounds >= options.iterated.iterations or now >= deadline:
             return None
-        return rounds / max(1, options.iterations)
+        return rounds / max(1, options.iterated.iterations)
     if now >= stop_at:
         return None
     return (now - started) / max(stop_at - started, 1e-9)
@@ -911,25 +796,25 @@ def _ruin(model: _Model, routes: Sequence[Sequence[int]], options: SolverOptions
           rng: np.random.Generator, use_route_removal: bool) -> set[int]:
     """The nodes one round takes out: a short route now and then, else SISR strings."""
     group_of, members = model.task_groups
-    if use_route_removal and rng.random() < options.route_removal_probability:
+    if use_route_removal and rng.random() < options.ruin.route_removal_probability:
         return route_removal(routes, group_of, members, rng)
     return string_removal(routes, model.neighbours, group_of, members, rng,
-                          average_removed=options.ruin_average_removed,
-                          max_string=options.ruin_max_string)
+                          average_removed=options.ruin.average_removed,
+                          max_string=options.ruin.max_string)
 
 
 def _acceptance_threshold(options: SolverOptions, current_cost: float, progress: float,
                           rng: np.random.Generator) -> float:
     """How much worse a repaired plan may be and still be kept (simulated annealing)."""
     return acceptance_threshold(current_cost, temperature(
-        progress, options.initial_temperature, options.final_temperature), rng)
+        progress, options.iterated.initial_temperature, options.iterated.final_temperature), rng)
 
 
 def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
                            options: SolverOptions, *, seed: int, deadline: float,
                            until_all_required: bool = False,
                            ) -> tuple[pywrapcp.Assignment, int]:
-    """Ruin and repair rounds until the deadline (or ``options.iterations`` rounds).
+    """Ruin and repair rounds until the deadline (or ``options.iterated.iterations`` rounds).
 
     With ``until_all_required``, returns as soon as a new best solution serves every
     required task.
@@ -939,7 +824,7 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
     task_nodes = [n for n, node in enumerate(model.nodes) if not node.is_depot]
     if not task_nodes:
         return assignment, 0
-    use_route_removal = options.route_removal_always or any(
+    use_route_removal = options.ruin.route_removal_always or any(
         v.fixed_cost > 0 for v in search.vehicles)
 
     repair = pywrapcp.DefaultRoutingSearchParameters()
@@ -962,7 +847,7 @@ def _iterated_local_search(search: _Search, assignment: pywrapcp.Assignment,
             failed += 1
             continue
         remaining_ms = int((deadline - time.perf_counter()) * 1000)
-        if remaining_ms <= 0 and options.iterations is None:
+        if remaining_ms <= 0 and options.iterated.iterations is None:
             break
         repair.time_limit.FromMilliseconds(max(1, remaining_ms))
         candidate = search.solve_from(start, repair)
@@ -1030,9 +915,9 @@ def _local_iterated_search(search: _Search, assignment: pywrapcp.Assignment,
     if not task_nodes:
         return assignment, 0
     neighbours = model.neighbours
-    _, nearby_routes = options.local_repair_shape(model.fixed_costs_dominate)
+    _, nearby_routes = options.local_repair.shape(model.fixed_costs_dominate)
     costs = _RouteCosts(search)
-    use_route_removal = options.route_removal_always or any(
+    use_route_removal = options.ruin.route_removal_always or any(
         v.fixed_cost > 0 for v in search.vehicles)
     repair = pywrapcp.DefaultRoutingSearchParameters()
     repair.local_search_metaheuristic = _METAHEURISTIC["greedy_descent"]

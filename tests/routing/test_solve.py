@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -19,7 +18,8 @@ import pytest
 from bruteforce import solve_and_verify
 
 from routing.matrix import geodesic_matrix, matrix_from_lists
-from routing.ortools_solver import SolverOptions, solve
+from routing.options import DaySearchOptions, SolverOptions
+from routing.ortools_solver import solve
 from routing.problem import (
     Break,
     Problem,
@@ -542,27 +542,6 @@ def test_a_day_of_three_routes_is_repaired_locally_unless_fixed_costs_dominate(
     assert plan.solver["iterated_rounds"] > 0
 
 
-@pytest.mark.parametrize(("field_name", "value", "message"), [
-    ("metaheuristic_share", 1.5, "'metaheuristic_share': must be within [0, 1], got 1.5"),
-    ("local_metaheuristic_share", -0.1,
-     "'local_metaheuristic_share': must be within [0, 1], got -0.1"),
-    ("iterations", -1, "'iterations': must be >= 0, got -1"),
-    ("local_repair_min_routes", -2, "'local_repair_min_routes': must be >= 0, got -2"),
-    ("nearby_routes", -1, "'nearby_routes': must be >= 0, got -1"),
-    ("fleet_local_repair_min_routes", -1,
-     "'fleet_local_repair_min_routes': must be >= 0, got -1"),
-    ("fleet_nearby_routes", -3, "'fleet_nearby_routes': must be >= 0, got -3"),
-    ("day_metaheuristic_share", 2.0, "'day_metaheuristic_share': must be within [0, 1], got 2.0"),
-    ("day_restarts", 0, "'day_restarts': must be >= 1, got 0"),
-    ("day_initial_temperature", 0.0, "'day_initial_temperature': must be > 0, got 0.0"),
-    ("day_final_temperature", -1e-5, "'day_final_temperature': must be > 0, got -1e-05"),
-])
-def test_invalid_solver_options_name_the_field_and_the_value(
-        field_name: str, value: float, message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(f"solver options field {message}")):
-        SolverOptions(**{field_name: value})
-
-
 # ----------------------------------------------------------------- arguments, determinism
 
 
@@ -635,5 +614,5 @@ def test_an_optional_shipment_free_to_drop_is_never_half_served(day_search: bool
              Task("task-1", TaskKind.VISIT, site_id="hub"))
     problem = Problem(sites, (van,), tasks, geodesic_matrix(sites), name="half-shipment")
     plan = solve_and_verify(problem, time_limit_s=0.3,
-                            options=SolverOptions(day_search=day_search))
+                            options=SolverOptions(day_search=DaySearchOptions(enabled=day_search)))
     assert "task-0" in {u.task_id for u in plan.unassigned} ^ plan.served_task_ids()

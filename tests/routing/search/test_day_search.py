@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from test_solve_properties import _assert_every_task_accounted_for_once, problems
 
 from routing.feasibility import lone_task_reason
+from routing.options import DaySearchOptions, SolverOptions
 from routing.ortools_solver import (
-    SolverOptions,
     _build_model,
     _open_search,
     _Search,
@@ -130,7 +130,8 @@ def test_solve_searches_a_two_van_day_with_the_day_search_and_verifies() -> None
     assert plan.solver["iterated_rounds"] > 0
     assert verify(problem, plan) == []
     assert not any(problem.task(u.task_id).required for u in plan.unassigned)
-    off = solve(problem, time_limit_s=1.0, options=SolverOptions(day_search=False))
+    off = solve(problem, time_limit_s=1.0,
+                options=SolverOptions(day_search=DaySearchOptions(enabled=False)))
     assert off.solver["iterated_repair"] == "whole day"
     assert verify(problem, off) == []
 
