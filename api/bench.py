@@ -130,7 +130,7 @@ def solve_one(path: str | Path, solver: str, budget_s: float, seed: int,
 
 
 def _run_bookrun(problem: Any, row: Row, budget_s: float, seed: int, workers: int) -> None:
-    from routing.ortools_solver import solve
+    from routing.solver import solve
     from routing.verify import verify
 
     started = time.perf_counter()

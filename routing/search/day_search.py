@@ -25,7 +25,7 @@ the window's end); the break starts inside its window, after a node's handling, 
 on a leg together with the leg's driving (or before the van leaves, or after it returns);
 the van leaves with every hub delivery it serves on board and its load, per dimension,
 stays within the capacity. These are the OR-Tools model's rules, so the routes this search
-returns read back into it; `routing.ortools_solver` checks that they do before using them.
+returns read back into it; `routing.ortools.handoff` checks that they do before using them.
 
 This module holds the day, the checks of what callers hand in and the restarts; the
 rounds themselves run in `routing.search.day_kernel`, which `compile_day_search` loads (or

@@ -14,9 +14,9 @@ millisecond on a hundred-stop day, against half a second for one descent of the 
 by OR-Tools on a day of three or four long routes. Rounds never open a route.
 
 Pure: plain lists of integers in, plain lists out. Works on a pure pickup-and-delivery day
-(`routing.search.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks it
-uses); `routing.ortools_solver` reads the routes it returns into its exact model before
-using them.
+(`routing.search.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks
+it uses); `routing.ortools.handoff` reads the routes it returns into its exact model
+before using them.
 """
 
 from __future__ import annotations

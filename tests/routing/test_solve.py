@@ -19,7 +19,6 @@ from bruteforce import solve_and_verify
 
 from routing.matrix import geodesic_matrix, matrix_from_lists
 from routing.options import DaySearchOptions, SolverOptions
-from routing.ortools_solver import solve
 from routing.problem import (
     Break,
     Problem,
@@ -39,6 +38,7 @@ from routing.result import (
     UnassignedReason,
     VisitKind,
 )
+from routing.solver import solve
 
 FAST: dict[str, Any] = {"time_limit_s": 1, "solution_limit": 50}
 #: For one- or two-task days, where OR-Tools may find fewer than 50 solutions in all.
@@ -518,10 +518,10 @@ def test_a_day_of_many_short_routes_is_improved_by_local_repairs_and_verifies(
 ])
 def test_the_iterated_search_keeps_every_unused_van_while_a_required_task_is_out(
         leaves_required_out: bool, kept: list[int]) -> None:
-    from routing.ortools_solver import _vans_kept
+    from routing.ortools.iterated import vans_kept
 
     routes = [[7, 8], [], [], [], [9], []]
-    assert _vans_kept(routes, leaves_required_out, spare_vehicles=2) == kept
+    assert vans_kept(routes, leaves_required_out, spare_vehicles=2) == kept
 
 
 @pytest.mark.parametrize(("fixed_cost", "expected_repair"), [

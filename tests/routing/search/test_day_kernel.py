@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from test_day_search import _first_plan
 
-from routing.ortools_solver import _whole_day
+from routing.ortools.handoff import whole_day
 from routing.search import day_kernel
 from routing.search.day_search import Day, route_cost, route_feasible
 from scenarios.synth import synthetic_day
@@ -40,7 +40,7 @@ def _cheapest_by_brute_force(day: Day, routes: list[list[int]], task: int, limit
 
 def test_an_insertion_takes_the_cheapest_place_the_day_rules_allow() -> None:
     search, plan = _first_plan(synthetic_day(seed=3, n_sites=14))
-    day = _whole_day(search)
+    day = whole_day(search)
     assert day is not None
     arrays = day.arrays
     rng = random.Random(5)

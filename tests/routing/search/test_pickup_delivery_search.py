@@ -13,10 +13,10 @@ from pickup_delivery_days import day_from_points, plan_cost, random_days, violat
 
 from routing.instances import read_lilim
 from routing.options import PickupDeliveryOptions, SolverOptions
-from routing.ortools_solver import solve
 from routing.search.pickup_delivery import PickupDeliveryDay
 from routing.search.pickup_delivery_search import improve_routes
 from routing.search.route_minimiser import minimise_routes
+from routing.solver import solve
 from routing.verify import verify
 
 TINY_LC4 = Path(__file__).resolve().parents[2] / "data" / "instances" / "tiny_lc4.txt"

@@ -12,10 +12,10 @@ from pickup_delivery_days import day_from_points, random_days, violations
 from routing.instances import read_lilim
 from routing.matrix import geodesic_matrix
 from routing.options import FleetOptions, SolverOptions
-from routing.ortools_solver import solve
 from routing.problem import Problem, Site, Task, TaskKind, Vehicle
 from routing.search.pickup_delivery import PickupDeliveryDay
 from routing.search.route_minimiser import minimise_routes
+from routing.solver import solve
 from routing.verify import verify
 
 TINY_LC4 = Path(__file__).resolve().parents[2] / "data" / "instances" / "tiny_lc4.txt"
