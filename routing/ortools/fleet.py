@@ -20,6 +20,7 @@ from routing.search.route_minimiser import minimise_routes
 
 logger = logging.getLogger(__name__)
 
+
 def minimise_fleet(search: Search, assignment: pywrapcp.Assignment,
                    vehicle_indices: list[int], options: SolverOptions, *, seed: int,
                    deadline: float, attempt_s: float) -> tuple[Search, pywrapcp.Assignment]:

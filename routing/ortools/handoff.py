@@ -24,6 +24,7 @@ from routing.search.pickup_delivery_search import improve_routes
 
 logger = logging.getLogger(__name__)
 
+
 def day_search_can_time(vehicles: Sequence[Vehicle]) -> bool:
     """Whether the day search can time these vans' routes: it starts every route at the
     shift's start, so it cannot tell when leaving later keeps a working-time limit."""

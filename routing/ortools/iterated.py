@@ -25,6 +25,7 @@ from routing.search.ruin import route_removal, string_removal
 
 logger = logging.getLogger(__name__)
 
+
 def iterate_from(search: Search, assignment: pywrapcp.Assignment, options: SolverOptions, *,
                  seed: int, deadline: float) -> tuple[Search, pywrapcp.Assignment, int, str]:
     """The iterated local search from the plan ``assignment`` until ``deadline``: the

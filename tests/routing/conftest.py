@@ -15,6 +15,7 @@ from scenarios.synth import synthetic_day
 #: The generator, under the name the tests use.
 make_munakata_like_problem = synthetic_day
 
+
 @pytest.fixture(scope="session")
 def munakata_like_problem() -> Problem:
     """About 40 stops around Munakata, 2 vans 09:00-17:00 with lunch 11:30-13:30 (45 min),
