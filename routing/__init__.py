@@ -7,6 +7,7 @@ types (or `SolverOptions`) loads neither OR-Tools nor numba.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from routing.errors import FormatError, InstanceFormatError, ProblemError
@@ -88,8 +89,6 @@ _LAZY = {"solve": "routing.solver", "compile_day_search": "routing.search.day_se
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value  # resolved once
         return value
