@@ -22,7 +22,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 # The code. Editable, so docs/examples stays next to the packages (`bookrun example`).
 COPY . .
-# The day search's compiled rounds are compiled here, once, into routing/__pycache__
+# The day search's compiled rounds are compiled here, once, into routing/search/__pycache__
 # (about 20 s), so the service does not compile them at each start.
 RUN pip install --no-deps -e . \
     && python -c "import routing; routing.compile_day_search()" \

@@ -31,7 +31,8 @@ from typing import Any
 from api.argtypes import positive_float, positive_int
 from routing import compile_day_search
 from routing.errors import InstanceFormatError
-from routing.instances import Bks, exact_distance, read_bks_csv, read_instance
+from routing.instance_plans import exact_distance
+from routing.instances import Bks, read_bks_csv, read_instance
 
 SOLVERS = ("bookrun", "pyvrp", "vroom")
 #: Gap (in %) at or below which a distance counts as equal to the BKS.
@@ -129,7 +130,7 @@ def solve_one(path: str | Path, solver: str, budget_s: float, seed: int,
 
 
 def _run_bookrun(problem: Any, row: Row, budget_s: float, seed: int, workers: int) -> None:
-    from routing.ortools_solver import solve
+    from routing.solver import solve
     from routing.verify import verify
 
     started = time.perf_counter()

@@ -164,7 +164,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         0 for a complete or partial plan, 1 if the solver's plan fails verification,
         3 if no plan was found (invalid input raises `InvalidInput`).
     """
-    from routing.ortools_solver import solve  # imports OR-Tools: only when solving
+    from routing.solver import solve  # imports OR-Tools: only when solving
     from routing.verify import format_violations, verify
 
     problem = _load_problem(args.problem)

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from routing.instances import exact_distance, plan_from_routes, read_instance
+from routing.instance_plans import exact_distance, plan_from_routes
+from routing.instances import read_instance
 from routing.problem import Problem, TaskKind
 from routing.result import Plan
 

@@ -23,9 +23,9 @@ from drops.rota import DuePost, history_from_rota, rota_due_posts
 from maps import NotVisited, PlanDocument, SiteLabel, plan_geojson, render_map, render_sheet
 from maps import stops_csv as render_stops_csv
 from routing.io import plan_to_json, problem_to_dict
-from routing.ortools_solver import solve
 from routing.problem import Problem
 from routing.result import Plan, PlanStatus
+from routing.solver import solve
 from routing.verify import Violation, verify
 from scenarios.calendar import WEEKDAY_JA
 from scenarios.day import DayError, DayNotes, DayOptions, problem_for_day

@@ -21,7 +21,7 @@ from drops.policy import PolicySettings
 from drops.records import CollectionRecord, PostRules
 from drops.replay import DayOutcome, ReplayPost, ReplayResult, draw_inflows, replay
 from drops.rota import DuePost, history_from_rota, rota_due_posts, spread_evenly
-from routing.ortools_solver import solve
+from routing.solver import solve
 from routing.verify import format_violations, verify
 from scenarios.calendar import dates, fiscal_year_dates
 from scenarios.day import DayOptions, problem_for_day

@@ -1,7 +1,24 @@
 """bookrun's optimisation core: the library delivery problem, its OR-Tools solve and an
-independent verifier. Plain data in, plain data out; no HTTP, no database."""
+independent verifier. Plain data in, plain data out; no HTTP, no database.
+
+`solve` and `compile_day_search` are resolved on first use, so that importing the data
+types (or `SolverOptions`) loads neither OR-Tools nor numba.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from routing.errors import FormatError, InstanceFormatError, ProblemError
+from routing.matrix import (
+    FixedLeg,
+    geodesic_matrix,
+    graph_matrix,
+    matrix_from_lists,
+    with_fixed_legs,
+)
+from routing.options import SolverOptions
 from routing.problem import (
     Break,
     Problem,
@@ -24,11 +41,17 @@ from routing.result import (
     Visit,
     VisitKind,
 )
+from routing.verify import Violation, format_violations, is_feasible, verify
+
+if TYPE_CHECKING:
+    from routing.search.day_search import compile_day_search
+    from routing.solver import solve
 
 __all__ = [
     "Action",
     "ActionKind",
     "Break",
+    "FixedLeg",
     "FormatError",
     "InstanceFormatError",
     "Plan",
@@ -38,6 +61,7 @@ __all__ = [
     "Route",
     "RouteBreak",
     "Site",
+    "SolverOptions",
     "Task",
     "TaskKind",
     "TimeWindow",
@@ -45,25 +69,9 @@ __all__ = [
     "Unassigned",
     "UnassignedReason",
     "Vehicle",
+    "Violation",
     "Visit",
     "VisitKind",
-]
-
-from routing.day_search import compile_day_search
-from routing.matrix import (
-    FixedLeg,
-    geodesic_matrix,
-    graph_matrix,
-    matrix_from_lists,
-    with_fixed_legs,
-)
-from routing.ortools_solver import SolverOptions, solve
-from routing.verify import Violation, format_violations, is_feasible, verify
-
-__all__ += [
-    "FixedLeg",
-    "SolverOptions",
-    "Violation",
     "compile_day_search",
     "format_violations",
     "geodesic_matrix",
@@ -74,3 +82,14 @@ __all__ += [
     "verify",
     "with_fixed_legs",
 ]
+
+#: The names that load heavy libraries, and the module each lives in.
+_LAZY = {"solve": "routing.solver", "compile_day_search": "routing.search.day_search"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # resolved once
+        return value
+    raise AttributeError(f"module 'routing' has no attribute {name!r}")

@@ -4,10 +4,10 @@ Pure data conversion, no solver import. Each benchmark node becomes its own `Sit
 (``n0`` is the depot, ``n<k>`` node ``k``); ``lat``/``lon`` are only a placeholder
 (``y``/``x`` divided by ``meta["coord_divisor"]``), the raw coordinates are kept in
 ``problem.meta["coords"]`` so the exact benchmark distance can be recomputed by
-`exact_distance`.
+`routing.instance_plans.exact_distance`.
 
 Integer scale (``meta["scale"]``), one convention per family (see
-``/work/shared/benchmarks/README.md``):
+``../shared/benchmarks/README.md``, relative to the repository):
 
 * Solomon, scale 10: ``distance_m = duration_s = floor(10 * euclid)`` (the CVRPLIB
   convention: distances truncated to one decimal, so integer / 10 is the BKS value).
@@ -20,18 +20,17 @@ Integer scale (``meta["scale"]``), one convention per family (see
   original distance) plus ``vehicle_fixed_cost`` per used vehicle (default 10,000: the
   hierarchical objective, vehicles first).
 
-Also here: `read_bks_csv` (best-known-solution tables), `read_solution_routes` (CVRPLIB
-and SINTEF ``.sol`` route files), `plan_from_routes` (node sequences to a timed `Plan`,
-per docs/semantics.md) and `plan_routes` (the reverse).
+Also here: `read_bks_csv` (best-known-solution tables) and `read_solution_routes` (CVRPLIB
+and SINTEF ``.sol`` route files). `routing.instance_plans` turns node routes into plans
+and back and measures a plan in the instance's own convention.
 """
 
 from __future__ import annotations
 
 import csv
-import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,17 +48,6 @@ from routing.problem import (
     TimeWindow,
     TravelMatrix,
     Vehicle,
-)
-from routing.result import (
-    Action,
-    ActionKind,
-    Plan,
-    PlanStatus,
-    Route,
-    Unassigned,
-    UnassignedReason,
-    Visit,
-    VisitKind,
 )
 
 SOLOMON = "solomon"
@@ -495,192 +483,3 @@ def read_solution_routes(path: str | Path) -> list[list[int]]:
     if not routes:
         raise InstanceFormatError(f"{path}: no 'Route ... :' line found")
     return routes
-
-
-def _node_site_ids(problem: Problem) -> tuple[str, ...]:
-    ids = problem.meta.get("node_site_ids")
-    if ids is None:
-        raise ValueError(f"problem {problem.name!r} has no meta['node_site_ids']: it was not "
-                         "read by routing.instances")
-    return tuple(ids)
-
-
-def plan_from_routes(problem: Problem, routes: Sequence[Sequence[int]], *,
-                     solver: str = "routes") -> Plan:
-    """A timed `Plan` for the given node sequences (depot implicit), per docs/semantics.md.
-
-    Route ``i`` goes to ``problem.vehicles[i]``. Each route starts at its vehicle's shift
-    start and leaves every stop as early as possible (service starts at the arrival or at
-    the opening of the first time window that has not yet closed; when all have closed,
-    at the arrival, which `routing.verify` will reject). Each stop does every task action
-    at its site (a pickup task's pickup, a shipment's pickup or delivery, ...). Lunch
-    breaks are not scheduled. Tasks on no route are listed as unassigned. Raises
-    `ValueError` for an unknown node, the depot inside a route, a node visited twice or
-    more routes than vehicles.
-    """
-    node_sites = _node_site_ids(problem)
-    routes = [list(r) for r in routes if len(r)]
-    if len(routes) > len(problem.vehicles):
-        raise ValueError(f"{len(routes)} routes but only {len(problem.vehicles)} vehicles")
-    seen: set[int] = set()
-    for route in routes:
-        for node in route:
-            if isinstance(node, bool) or not isinstance(node, int | np.integer):
-                raise ValueError(f"node {node!r} is not an integer")
-            if node == 0:
-                raise ValueError("node 0 is the depot; routes list customer nodes only")
-            if not 0 < node < len(node_sites):
-                raise ValueError(f"unknown node {node} (the instance has nodes "
-                                 f"0..{len(node_sites) - 1})")
-            if node in seen:
-                raise ValueError(f"node {node} is visited more than once")
-            seen.add(int(node))
-
-    at_site: dict[str, list[tuple[Task, ActionKind]]] = {}
-    for task in problem.tasks:
-        if task.kind is TaskKind.SHIPMENT:
-            at_site.setdefault(task.pickup_site_id, []).append((task, ActionKind.PICKUP))
-            at_site.setdefault(task.delivery_site_id, []).append((task, ActionKind.DELIVERY))
-        elif task.kind is TaskKind.PICKUP:
-            at_site.setdefault(task.site_id, []).append((task, ActionKind.PICKUP))
-        elif task.kind is TaskKind.DELIVERY:
-            at_site.setdefault(task.site_id, []).append((task, ActionKind.DELIVERY))
-        else:
-            at_site.setdefault(task.site_id, []).append((task, ActionKind.VISIT))
-
-    dims = problem.capacity_dimensions
-    matrix = problem.matrix
-    plan_routes: list[Route] = []
-    served: set[str] = set()
-    for vehicle, route in zip(problem.vehicles, routes, strict=False):
-        stops = [(node_sites[node], at_site.get(node_sites[node], [])) for node in route]
-        on_route = {task.task_id: task for _, actions in stops for task, _ in actions}
-        served |= set(on_route)
-        load = dict.fromkeys(dims, 0)
-        loaded = [t for t in on_route.values() if t.kind is TaskKind.DELIVERY]
-        for task in loaded:
-            for dim, value in task.amount.items():
-                load[dim] += value
-        start_site = problem.site(vehicle.start_site_id)
-        t0 = vehicle.shift_start_s
-        visits = [Visit(site_id=start_site.site_id, kind=VisitKind.START, arrival_s=t0,
-                        start_s=t0, departure_s=t0 + start_site.service_s, waiting_s=0,
-                        load_after=dict(load),
-                        actions=tuple(Action(t.task_id, ActionKind.LOAD) for t in loaded))]
-        distance = driving = waiting = 0
-        service_total = start_site.service_s
-        prev = start_site.site_id
-        clock = visits[0].departure_s
-        for site_id, actions in stops:
-            site = problem.site(site_id)
-            leg = matrix.duration(prev, site_id)
-            distance += matrix.distance(prev, site_id)
-            driving += leg
-            arrival = clock + leg
-            start = arrival
-            for window in site.time_windows:
-                if arrival <= window.end_s:
-                    start = max(arrival, window.start_s)
-                    break
-            service = site.service_s + sum(task.service_s for task, _ in actions)
-            for task, kind in actions:
-                sign = 1 if kind is ActionKind.PICKUP else -1 if kind is ActionKind.DELIVERY \
-                    else 0
-                for dim, value in task.amount.items():
-                    load[dim] += sign * value
-            visits.append(Visit(site_id=site_id, kind=VisitKind.STOP, arrival_s=arrival,
-                                start_s=start, departure_s=start + service,
-                                waiting_s=start - arrival, load_after=dict(load),
-                                actions=tuple(Action(task.task_id, kind)
-                                              for task, kind in actions)))
-            waiting += start - arrival
-            service_total += service
-            clock = start + service
-            prev = site_id
-        end_id = vehicle.end_site_id
-        leg = matrix.duration(prev, end_id)
-        distance += matrix.distance(prev, end_id)
-        driving += leg
-        arrival = clock + leg
-        unloads = [t for t in on_route.values() if t.kind is TaskKind.PICKUP]
-        visits.append(Visit(site_id=end_id, kind=VisitKind.END, arrival_s=arrival,
-                            start_s=arrival, departure_s=arrival, waiting_s=0,
-                            load_after=dict.fromkeys(dims, 0),
-                            actions=tuple(Action(t.task_id, ActionKind.UNLOAD)
-                                          for t in unloads)))
-        cost = distance / 1000 * vehicle.cost_per_km + vehicle.fixed_cost
-        plan_routes.append(Route(vehicle_id=vehicle.vehicle_id, visits=tuple(visits),
-                                 distance_m=distance, driving_s=driving,
-                                 service_s=service_total, waiting_s=waiting,
-                                 duration_s=arrival - t0, cost=cost))
-    unassigned = tuple(
-        Unassigned(task.task_id, UnassignedReason.NO_ROOM_IN_PLAN, "not on any given route")
-        for task in problem.tasks if task.task_id not in served)
-    penalties = sum(problem.task(u.task_id).penalty or 0.0 for u in unassigned)
-    required_missing = any(problem.task(u.task_id).required for u in unassigned)
-    return Plan(status=PlanStatus.PARTIAL if required_missing else PlanStatus.COMPLETE,
-                routes=tuple(plan_routes), unassigned=unassigned,
-                cost=sum(r.cost for r in plan_routes) + penalties, problem_name=problem.name,
-                solver={"name": solver})
-
-
-def plan_routes(problem: Problem, plan: Plan) -> list[list[int]]:
-    """The plan's routes as node numbers (the depot left out): the reverse of
-    `plan_from_routes`, e.g. to write a ``.sol`` file or to warm-start another solver."""
-    node_of = {site_id: k for k, site_id in enumerate(_node_site_ids(problem))}
-    out: list[list[int]] = []
-    for route in plan.routes:
-        nodes = [node_of[v.site_id] for v in route.visits if v.kind is VisitKind.STOP]
-        if nodes:
-            out.append(nodes)
-    return out
-
-
-def _family(problem: Problem) -> str:
-    family = problem.meta.get("family")
-    if family not in (SOLOMON, LILIM):
-        raise ValueError(f"problem {problem.name!r} has no benchmark family in meta "
-                         f"(got {family!r}): it was not read by routing.instances")
-    return str(family)
-
-
-def route_distance(problem: Problem, nodes: Iterable[int]) -> float:
-    """The exact length of one closed route ``0 -> nodes -> 0`` in the instance's
-    convention (Solomon: sum of distances truncated to one decimal; Li & Lim: double)."""
-    family = _family(problem)
-    coords: Sequence[tuple[float, float]] = problem.meta["coords"]
-    path = [0, *nodes, 0]
-    if family == SOLOMON:
-        tenths = 0
-        for a, b in itertools.pairwise(path):
-            dx = coords[a][0] - coords[b][0]
-            dy = coords[a][1] - coords[b][1]
-            if dx == int(dx) and dy == int(dy):
-                tenths += math.isqrt(100 * (int(dx) ** 2 + int(dy) ** 2))
-            else:
-                tenths += math.floor(10 * math.hypot(dx, dy))
-        return tenths / 10
-    return math.fsum(math.hypot(coords[a][0] - coords[b][0], coords[a][1] - coords[b][1])
-                     for a, b in itertools.pairwise(path))
-
-
-def exact_distance(problem: Problem, plan: Plan) -> float:
-    """The plan's total distance in the instance's own convention, from the raw
-    coordinates in ``problem.meta`` (Solomon: the sum of distances truncated to one
-    decimal, exact at one decimal; Li & Lim: double precision)."""
-    family = _family(problem)
-    node_of = {site_id: k for k, site_id in enumerate(_node_site_ids(problem))}
-    total = 0.0
-    tenths = 0
-    for route in plan.routes:
-        nodes = [node_of[v.site_id] for v in route.visits]
-        if not nodes:
-            continue
-        # the start and end visits are at the depot (node 0), which route_distance adds
-        length = route_distance(problem, nodes[1:-1])
-        if family == SOLOMON:
-            tenths += round(length * 10)
-        else:
-            total += length
-    return tenths / 10 if family == SOLOMON else total
-

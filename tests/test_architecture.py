@@ -7,6 +7,8 @@ Each rule is one parametrised case; a failure names every offending file, line a
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +17,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PURE_PACKAGES = ("routing", "drops", "scenarios", "maps")
-#: The one module allowed to import ortools.
-ORTOOLS_ADAPTER = "routing/ortools_solver.py"
+#: The one package allowed to import ortools (every file below it may).
+ORTOOLS_ADAPTER = "routing/ortools/"
+#: The modules that solve: maps/ imports none of them.
+SOLVING_MODULES = ("routing.solver", "routing.ortools", "routing.portfolio")
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ def test_forbidden_imports(rule: Rule) -> None:
 def test_maps_never_calls_solve() -> None:
     offending: list[str] = []
     for imp in package_imports("maps"):
-        if imp.module.startswith("routing.ortools_solver") or (
+        if imp.module.startswith(SOLVING_MODULES) or (
                 top_level(imp) == "routing" and "solve" in imp.names):
             offending.append(str(imp))
     for file in python_files("maps"):
@@ -137,19 +141,61 @@ def test_maps_never_calls_solve() -> None:
                            + "\n  ".join(offending))
 
 
+def in_the_adapter(imp: Import) -> bool:
+    return imp.path.startswith(ORTOOLS_ADAPTER)
+
+
 def test_only_the_adapter_imports_ortools() -> None:
     offending = [imp for package in (*PURE_PACKAGES, "api") for imp in package_imports(package)
-                 if top_level(imp) == "ortools" and imp.path != ORTOOLS_ADAPTER]
+                 if top_level(imp) == "ortools" and not in_the_adapter(imp)]
 
-    assert not offending, (f"only {ORTOOLS_ADAPTER} may import ortools, but:\n  "
+    assert not offending, (f"only the files under {ORTOOLS_ADAPTER} may import ortools, but:\n  "
                            + "\n  ".join(map(str, offending)))
 
 
 def test_the_adapter_does_import_ortools() -> None:
     # If the adapter moved, the rule above would silently check nothing.
     imports = package_imports("routing")
-    assert any(top_level(i) == "ortools" and i.path == ORTOOLS_ADAPTER for i in imports), (
-        f"{ORTOOLS_ADAPTER} no longer imports ortools: update ORTOOLS_ADAPTER here")
+    assert any(top_level(i) == "ortools" and in_the_adapter(i) for i in imports), (
+        f"no file under {ORTOOLS_ADAPTER} imports ortools: update ORTOOLS_ADAPTER here")
+
+
+@pytest.mark.parametrize(("path", "inside"), [
+    ("routing/ortools/model.py", True),
+    ("routing/ortools/search/x.py", True),
+    ("routing/ortools.py", False),  # a module beside the package, not in it
+    ("routing/ortools_extra/x.py", False),
+    ("routing/solver.py", False),
+])
+def test_the_adapter_is_exactly_the_files_under_routing_ortools(path: str, inside: bool) -> None:
+    assert in_the_adapter(Import(path, 1, "ortools")) is inside
+
+
+@pytest.mark.parametrize("modules", [
+    "routing.problem, routing.result",
+    "maps, scenarios.day",
+    "routing, routing.options, routing.schedule, routing.instances, routing.instance_plans",
+])
+def test_importing_the_pure_modules_loads_neither_ortools_nor_numba(modules: str) -> None:
+    # routing/__init__.py resolves solve and compile_day_search lazily: the data types,
+    # the options and what renders or assembles a day load no solver. A fresh interpreter,
+    # so that what other tests imported does not hide an import.
+    code = (f"import sys, {modules}\n"
+            "print(' '.join(m for m in ('ortools', 'numba') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [], f"import {modules} loaded {result.stdout.strip()}"
+
+
+def test_the_lazy_names_resolve_to_the_solver_and_the_day_search() -> None:
+    import routing
+    from routing.search.day_search import compile_day_search
+    from routing.solver import solve
+
+    assert (routing.solve, routing.compile_day_search) == (solve, compile_day_search)
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        routing.no_such_name  # noqa: B018
 
 
 @pytest.mark.parametrize(("source", "expected"), [

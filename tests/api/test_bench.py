@@ -22,14 +22,14 @@ TINY_LILIM = INSTANCES / "tiny_lc4.txt"
 
 def _solve_importable() -> bool:
     try:
-        from routing.ortools_solver import solve  # noqa: F401
+        from routing.solver import solve  # noqa: F401
     except ImportError:
         return False
     return True
 
 
 needs_solve = pytest.mark.skipif(not _solve_importable(),
-                                 reason="routing.solve (routing/ortools_solver.py) is not "
+                                 reason="routing.solve (routing/solver.py) is not "
                                         "importable yet")
 needs_pyvrp = pytest.mark.skipif(importlib.util.find_spec("pyvrp") is None,
                                  reason="pyvrp not installed (optional peer)")

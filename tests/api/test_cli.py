@@ -16,7 +16,7 @@ from routing.result import Plan, PlanStatus
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 #: The modules `bookrun solve` calls (``routing.verify`` the attribute is the function).
-SOLVER = importlib.import_module("routing.ortools_solver")
+SOLVER = importlib.import_module("routing.solver")
 VERIFIER = importlib.import_module("routing.verify")
 
 #: Deterministic and quick: the golden plans use the same settings.

@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from maps.document import NotVisited, PlanDocument, SiteLabel
-from routing.ortools_solver import solve
 from routing.result import UnassignedReason
+from routing.solver import solve
 from routing.verify import verify
 from tests.conftest import make_tiny_plan, make_tiny_problem
 from tests.maps.days import DAY, HOSTILE, day_labels, make_day_problem

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from routing.matrix import geodesic_matrix
-from routing.ortools_solver import solve
 from routing.problem import Problem, Site, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import (
     Action,
@@ -35,6 +34,7 @@ from routing.result import (
     Visit,
     VisitKind,
 )
+from routing.solver import solve
 from routing.verify import format_violations, verify
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from bruteforce import solve_and_verify
+from hand_made import FAST
 
 from routing.problem import Problem
+from routing.result import Plan
 from scenarios.synth import synthetic_day
 
 #: The generator, under the name the tests use.
 make_munakata_like_problem = synthetic_day
+
 
 @pytest.fixture(scope="session")
 def munakata_like_problem() -> Problem:
@@ -23,3 +27,9 @@ def munakata_like_problem() -> Problem:
 def munakata_like_factory() -> Callable[..., Problem]:
     """`make_munakata_like_problem` itself, for other seeds or sizes."""
     return make_munakata_like_problem
+
+
+@pytest.fixture(scope="session")
+def munakata_plan(munakata_like_problem: Problem) -> Plan:
+    """One verified solve of the Munakata-like day, shared by the tests that inspect it."""
+    return solve_and_verify(munakata_like_problem, **FAST)

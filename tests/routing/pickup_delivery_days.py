@@ -1,4 +1,4 @@
-"""Test helpers: small pure pickup-and-delivery days (`routing.pickup_delivery`) and an
+"""Test helpers: small pure pickup-and-delivery days (`routing.search.pickup_delivery`) and an
 independent check of routes on them, for the route minimiser and the distance search."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 
 from hypothesis import strategies as st
 
-from routing.pickup_delivery import PickupDeliveryDay
+from routing.search.pickup_delivery import PickupDeliveryDay
 
 
 def day_from_points(points: list[tuple[float, float]], windows: list[tuple[int, int]],

@@ -43,9 +43,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 GOLDEN = sorted(p.name.removesuffix(".problem.json")
                 for p in EXAMPLES.glob("example_*.problem.json"))
 
-try:  # routing.solve is routing.ortools_solver.solve
-    from routing.ortools_solver import solve
-except ImportError:  # pragma: no cover - only while routing.ortools_solver is being written
+try:  # routing.solve is routing.solver.solve
+    from routing.solver import solve
+except ImportError:  # pragma: no cover - only while routing.solver is being written
     solve = None  # type: ignore[assignment]
 needs_solver = pytest.mark.skipif(solve is None, reason="routing.solve is not importable yet")
 

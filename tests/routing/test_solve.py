@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -17,87 +16,25 @@ from typing import Any
 
 import pytest
 from bruteforce import solve_and_verify
+from hand_made import FAST, QUICK, H, hub_van, reasons_of, route_of, star, stop_of
 
 from routing.matrix import geodesic_matrix, matrix_from_lists
-from routing.ortools_solver import SolverOptions, solve
+from routing.options import DaySearchOptions, SolverOptions
 from routing.problem import (
-    Break,
     Problem,
     Site,
     Task,
     TaskKind,
     TimeWindow,
-    TravelMatrix,
     Vehicle,
 )
 from routing.result import (
-    Action,
     ActionKind,
     Plan,
     PlanStatus,
-    Route,
     UnassignedReason,
-    VisitKind,
 )
-
-FAST: dict[str, Any] = {"time_limit_s": 1, "solution_limit": 50}
-#: For one- or two-task days, where OR-Tools may find fewer than 50 solutions in all.
-QUICK: dict[str, Any] = {"time_limit_s": 0.3, "solution_limit": 10}
-H = 3_600  # seconds in an hour
-
-
-def _reasons(plan: Plan) -> dict[str, UnassignedReason]:
-    return {u.task_id: u.reason for u in plan.unassigned}
-
-
-def _route_of(plan: Plan, task_id: str) -> Route:
-    routes = [r for r in plan.routes for v in r.visits for a in v.actions if a.task_id == task_id]
-    assert routes, f"task '{task_id}' is on no route\n{plan.summary()}"
-    return routes[0]
-
-
-def _stop_of(route: Route, task_id: str, kind: ActionKind) -> int:
-    """Index in ``route.visits`` of the visit doing ``kind`` for ``task_id``."""
-    for index, visit in enumerate(route.visits):
-        if Action(task_id, kind) in visit.actions:
-            return index
-    raise AssertionError(f"route of '{route.vehicle_id}' has no '{kind}' for '{task_id}'")
-
-
-def _star(durations: dict[str, int], *, service_s: int = 0,
-          windows: dict[str, tuple[TimeWindow, ...]] | None = None,
-          between: dict[tuple[str, str], int] | None = None,
-          ) -> tuple[tuple[Site, ...], TravelMatrix]:
-    """Sites around a hub: ``durations`` gives each site's drive from the hub (seconds).
-
-    Between two non-hub sites the drive is the sum of their hub drives unless ``between``
-    says otherwise; metres are ten times the seconds. Coordinates are decorative.
-    """
-    windows = windows or {}
-    between = between or {}
-    ids = ["hub", *durations]
-    hub_s = {"hub": 0, **durations}
-    sites = tuple(Site(site_id, lat=33.8 + k * 0.001, lon=130.5, service_s=0 if k == 0
-                       else service_s, time_windows=windows.get(site_id, ()))
-                  for k, site_id in enumerate(ids))
-    seconds = [[0 if a == b else between.get((a, b), between.get((b, a), hub_s[a] + hub_s[b]))
-                for b in ids] for a in ids]
-    metres = [[10 * s for s in row] for row in seconds]
-    return sites, matrix_from_lists(ids, metres, seconds)
-
-
-def _van(vehicle_id: str = "van-1", **kw: Any) -> Vehicle:
-    fields: dict[str, Any] = {"start_site_id": "hub", "shift_start_s": 8 * H,
-                              "shift_end_s": 17 * H, "capacity": {"crates": 10, "items": 300}}
-    fields.update(kw)
-    return Vehicle(vehicle_id, **fields)
-
-
-@pytest.fixture(scope="module")
-def munakata_plan(munakata_like_problem: Problem) -> Plan:
-    """One verified solve of the Munakata-like day, shared by the tests that inspect it."""
-    return solve_and_verify(munakata_like_problem, **FAST)
-
+from routing.solver import solve
 
 # ----------------------------------------------------------------- whole days
 
@@ -125,7 +62,7 @@ def test_munakata_like_day_verifies_and_serves_every_required_task(
     assert {t.task_id for t in problem.tasks if t.required} <= served
     assert all(not problem.task(u.task_id).required
                and u.reason is UnassignedReason.NOT_WORTH_DETOUR for u in plan.unassigned)
-    assert served | set(_reasons(plan)) == {t.task_id for t in problem.tasks}
+    assert served | set(reasons_of(plan)) == {t.task_id for t in problem.tasks}
     assert 1 <= plan.vehicles_used <= len(problem.vehicles)
 
 
@@ -139,7 +76,7 @@ def test_task_bigger_than_every_van_is_exceeds_capacity_and_the_rest_is_planned(
     huge = Task("huge", TaskKind.DELIVERY, site_id="lib-a", amount=amount)
     problem = dataclasses.replace(tiny_problem, tasks=(*tiny_problem.tasks, huge))
     plan = solve_and_verify(problem, **FAST)
-    assert _reasons(plan) == {"huge": UnassignedReason.EXCEEDS_CAPACITY}
+    assert reasons_of(plan) == {"huge": UnassignedReason.EXCEEDS_CAPACITY}
     assert plan.status is PlanStatus.PARTIAL
     assert plan.served_task_ids() == {t.task_id for t in tiny_problem.tasks}
 
@@ -149,30 +86,30 @@ def test_task_bigger_than_every_van_is_exceeds_capacity_and_the_rest_is_planned(
 def test_site_no_van_can_reach_in_its_window_gives_no_vehicle_in_time(
         window: TimeWindow) -> None:
     # Leaving 08:00 plus a 15-min drive: the earliest arrival is 08:15.
-    sites, matrix = _star({"near": 900, "odd": 900}, windows={"odd": (window,)})
+    sites, matrix = star({"near": 900, "odd": 900}, windows={"odd": (window,)})
     tasks = (Task("ok", TaskKind.VISIT, site_id="near", service_s=60),
              Task("late", TaskKind.VISIT, site_id="odd", service_s=60))
-    problem = Problem(sites, (_van(),), tasks, matrix)
+    problem = Problem(sites, (hub_van(),), tasks, matrix)
     plan = solve_and_verify(problem, **QUICK)
-    assert _reasons(plan) == {"late": UnassignedReason.NO_VEHICLE_IN_TIME}
+    assert reasons_of(plan) == {"late": UnassignedReason.NO_VEHICLE_IN_TIME}
     assert plan.served_task_ids() == {"ok"}
     assert plan.status is PlanStatus.PARTIAL
 
 
 def _optional_pickups(far_penalty: float) -> Problem:
     # "far" is a 2-h drive away (72 km each way), "door" a 1-min drive (600 m each way).
-    sites, matrix = _star({"door": 60, "far": 2 * H})
+    sites, matrix = star({"door": 60, "far": 2 * H})
     tasks = (Task("next-door", TaskKind.PICKUP, site_id="door", amount={"crates": 1},
                   penalty=100.0),
              Task("far-away", TaskKind.PICKUP, site_id="far", amount={"crates": 1},
                   penalty=far_penalty))
-    return Problem(sites, (_van(),), tasks, matrix)
+    return Problem(sites, (hub_van(),), tasks, matrix)
 
 
 def test_far_optional_pickup_with_tiny_penalty_is_skipped_as_not_worth_detour() -> None:
     problem = _optional_pickups(far_penalty=1.0)
     plan = solve_and_verify(problem, **FAST)
-    assert _reasons(plan) == {"far-away": UnassignedReason.NOT_WORTH_DETOUR}
+    assert reasons_of(plan) == {"far-away": UnassignedReason.NOT_WORTH_DETOUR}
     assert plan.served_task_ids() == {"next-door"}
     assert plan.status is PlanStatus.COMPLETE  # optional tasks do not make a plan partial
     # 1.2 km to next door and back at 1 per km, plus the skipped task's penalty.
@@ -190,14 +127,14 @@ def test_far_optional_pickup_with_a_penalty_above_its_detour_is_served() -> None
 def test_more_required_work_than_the_shifts_hold_gives_partial_plan_not_an_exception(
         n_vans: int) -> None:
     # Ten 30-min visits 5 min from the hub; each van works 08:00-10:00.
-    sites, matrix = _star({f"s{k}": 300 for k in range(5)})
+    sites, matrix = star({f"s{k}": 300 for k in range(5)})
     tasks = tuple(Task(f"visit-{k}", TaskKind.VISIT, site_id=f"s{k % 5}", service_s=1_800)
                   for k in range(10))
-    vans = tuple(_van(f"van-{k}", shift_end_s=10 * H) for k in range(n_vans))
+    vans = tuple(hub_van(f"van-{k}", shift_end_s=10 * H) for k in range(n_vans))
     problem = Problem(sites, vans, tasks, matrix)
     plan = solve_and_verify(problem, **FAST)
     assert plan.status is PlanStatus.PARTIAL
-    reasons = _reasons(plan)
+    reasons = reasons_of(plan)
     assert reasons and set(reasons.values()) == {UnassignedReason.NO_ROOM_IN_PLAN}
     # At most 3 visits of 30 min fit a 2-h shift with 5-min drives; at least 3 do.
     assert len(plan.served_task_ids()) == 3 * n_vans
@@ -214,10 +151,10 @@ def test_shipment_is_picked_up_before_delivery_even_when_the_other_way_is_shorte
     sites = tuple(Site(s, lat=33.8, lon=130.5 + k * 0.001) for k, s in enumerate(ids))
     task = Task("move", TaskKind.SHIPMENT, pickup_site_id="P", delivery_site_id="D",
                 amount={"crates": 2})
-    problem = Problem(sites, (_van(),), (task,), matrix_from_lists(ids, metres, seconds))
+    problem = Problem(sites, (hub_van(),), (task,), matrix_from_lists(ids, metres, seconds))
     plan = solve_and_verify(problem, **FAST)
-    route = _route_of(plan, "move")
-    assert _stop_of(route, "move", ActionKind.PICKUP) < _stop_of(route, "move", ActionKind.DELIVERY)
+    route = route_of(plan, "move")
+    assert stop_of(route, "move", ActionKind.PICKUP) < stop_of(route, "move", ActionKind.DELIVERY)
     assert [v.site_id for v in route.visits] == ["hub", "P", "D", "hub"]
     assert plan.distance_m == 30_000
 
@@ -228,104 +165,12 @@ def test_every_shipment_of_the_munakata_day_is_picked_up_before_delivery_on_one_
     shipments = [t for t in munakata_like_problem.tasks if t.kind is TaskKind.SHIPMENT]
     assert shipments
     for task in shipments:
-        route = _route_of(plan, task.task_id)
-        pickup = _stop_of(route, task.task_id, ActionKind.PICKUP)
-        delivery = _stop_of(route, task.task_id, ActionKind.DELIVERY)
+        route = route_of(plan, task.task_id)
+        pickup = stop_of(route, task.task_id, ActionKind.PICKUP)
+        delivery = stop_of(route, task.task_id, ActionKind.DELIVERY)
         assert 0 < pickup < delivery < len(route.visits) - 1
         assert route.visits[pickup].site_id == task.pickup_site_id
         assert route.visits[delivery].site_id == task.delivery_site_id
-
-
-def test_hub_deliveries_are_loaded_at_the_start_and_pickups_unloaded_at_the_end(
-        tiny_problem: Problem) -> None:
-    plan = solve_and_verify(tiny_problem, **FAST)
-    (route,) = plan.routes
-    start, end = route.visits[0], route.visits[-1]
-    assert (start.kind, end.kind) == (VisitKind.START, VisitKind.END)
-    assert start.actions == (Action("deliver-a", ActionKind.LOAD),)
-    assert start.load_after == {"crates": 4, "items": 120}  # deliver-a, on board from the hub
-    assert end.actions == (Action("pickup-c", ActionKind.UNLOAD),)
-    assert end.load_after == {"crates": 0, "items": 0}
-    stop_actions = {a for v in route.stops for a in v.actions}
-    assert stop_actions == {Action("deliver-a", ActionKind.DELIVERY),
-                            Action("pickup-c", ActionKind.PICKUP),
-                            Action("ship-a-b", ActionKind.PICKUP),
-                            Action("ship-a-b", ActionKind.DELIVERY)}
-
-
-def test_every_hub_delivery_and_pickup_of_the_munakata_day_is_loaded_and_unloaded_at_the_hub(
-        munakata_like_problem: Problem, munakata_plan: Plan) -> None:
-    plan = munakata_plan
-    for route in plan.routes:
-        start, end = route.visits[0], route.visits[-1]
-        for task in (munakata_like_problem.task(t) for t in
-                     {a.task_id for v in route.visits for a in v.actions}):
-            if task.kind is TaskKind.DELIVERY:
-                assert Action(task.task_id, ActionKind.LOAD) in start.actions
-            elif task.kind is TaskKind.PICKUP:
-                assert Action(task.task_id, ActionKind.UNLOAD) in end.actions
-
-
-@pytest.mark.parametrize("day", ["tiny", "munakata_like"])
-def test_lunch_break_lies_in_its_window_on_every_used_route(
-        day: str, request: pytest.FixtureRequest) -> None:
-    problem: Problem = request.getfixturevalue(f"{day}_problem")
-    plan = request.getfixturevalue("munakata_plan") if day == "munakata_like" \
-        else solve_and_verify(problem, **FAST)
-    assert plan.routes
-    for route in plan.routes:
-        rule = problem.vehicle(route.vehicle_id).lunch_break
-        assert rule is not None and route.lunch_break is not None
-        taken = route.lunch_break
-        assert rule.earliest_start_s <= taken.start_s <= rule.latest_start_s
-        assert taken.duration_s >= rule.duration_s
-        for visit in route.visits:  # never during a service
-            assert (taken.start_s + taken.duration_s <= visit.start_s
-                    or visit.departure_s <= taken.start_s or visit.start_s == visit.departure_s)
-
-
-def test_lunch_break_is_taken_even_when_the_route_has_no_waiting() -> None:
-    # Two 2-h visits back to back from 08:00; the 45-min break must start 10:00-10:30.
-    sites, matrix = _star({"a": 600, "b": 600}, between={("a", "b"): 600})
-    tasks = (Task("long-a", TaskKind.VISIT, site_id="a", service_s=2 * H),
-             Task("long-b", TaskKind.VISIT, site_id="b", service_s=2 * H))
-    van = _van(lunch_break=Break(10 * H, 10 * H + 1_800, 2_700))
-    plan = solve_and_verify(Problem(sites, (van,), tasks, matrix), **FAST)
-    (route,) = plan.routes
-    assert route.lunch_break is not None
-    assert 10 * H <= route.lunch_break.start_s <= 10 * H + 1_800
-    assert plan.served_task_ids() == {"long-a", "long-b"}
-
-
-def test_lunch_break_fixed_in_the_middle_of_a_two_task_stop_stays_at_its_time() -> None:
-    # Two 15-min visits at x (10 min away); the 15-min break must start exactly 08:25 and
-    # the shift ends 09:20, so the break goes on the way out (leave 08:00, serve from
-    # 08:40), not between the two visits (a stop's service is never interrupted).
-    sites, matrix = _star({"x": 600})
-    tasks = (Task("a", TaskKind.VISIT, site_id="x", service_s=900),
-             Task("b", TaskKind.VISIT, site_id="x", service_s=900))
-    van = _van(shift_end_s=8 * H + 4_800, lunch_break=Break(8 * H + 1_500, 8 * H + 1_500, 900))
-    plan = solve_and_verify(Problem(sites, (van,), tasks, matrix), **QUICK)
-    assert plan.served_task_ids() == {"a", "b"}
-    assert plan.routes[0].lunch_break is not None
-    assert plan.routes[0].lunch_break.start_s == 8 * H + 1_500
-
-
-def test_fixed_break_while_the_van_works_at_one_site_gives_a_plan_not_an_exception() -> None:
-    # Found by the property tests: the break (08:08:17, fixed) falls while the van serves
-    # task-1 and task-2 at s1. Solvers have moved it out of its window (a plan verify
-    # rejects) and raised "no schedule fits the route"; neither is acceptable.
-    sites = (Site("hub", 33.8, 130.5, service_s=900), Site("s1", 33.83125, 130.55859),
-             Site("s2", 33.8, 130.53125))
-    van = _van("van-0", shift_start_s=7 * H, shift_end_s=9 * H,
-               lunch_break=Break(29_297, 29_297, 900), capacity={"crates": 2})
-    tasks = (Task("task-0", TaskKind.VISIT, site_id="s2"),
-             Task("task-1", TaskKind.VISIT, site_id="s1", service_s=900),
-             Task("task-2", TaskKind.SHIPMENT, pickup_site_id="hub", delivery_site_id="s1",
-                  service_s=300))
-    problem = Problem(sites, (van,), tasks, geodesic_matrix(sites))
-    plan = solve_and_verify(problem, **FAST)
-    assert plan.routes and plan.routes[0].lunch_break is not None
 
 
 @pytest.mark.parametrize(("shift_start_s", "served_in"), [
@@ -335,11 +180,11 @@ def test_fixed_break_while_the_van_works_at_one_site_gives_a_plan_not_an_excepti
 def test_site_with_two_windows_is_served_inside_one_never_in_the_gap(
         shift_start_s: int, served_in: TimeWindow) -> None:
     two = (TimeWindow(10 * H, 11 * H), TimeWindow(15 * H, 16 * H))
-    sites, matrix = _star({"school": 900}, service_s=300, windows={"school": two})
+    sites, matrix = star({"school": 900}, service_s=300, windows={"school": two})
     task = Task("deliver", TaskKind.DELIVERY, site_id="school", amount={"crates": 1},
                 service_s=600)
     shift_end_s = 12 * H + 900 if served_in.start_s == 10 * H else 17 * H
-    van = _van(shift_start_s=shift_start_s, shift_end_s=shift_end_s)
+    van = hub_van(shift_start_s=shift_start_s, shift_end_s=shift_end_s)
     plan = solve_and_verify(Problem(sites, (van,), (task,), matrix), **QUICK)
     (stop,) = plan.routes[0].stops
     assert served_in.contains(stop.start_s)
@@ -348,9 +193,9 @@ def test_site_with_two_windows_is_served_inside_one_never_in_the_gap(
 
 def test_max_working_time_makes_the_van_leave_late_for_an_afternoon_window() -> None:
     # Window 13:00-13:30, 15 min away; shift 08:00-17:00 but at most 1 h of work.
-    sites, matrix = _star({"x": 900}, windows={"x": (TimeWindow(13 * H, 13 * H + 1_800),)})
+    sites, matrix = star({"x": 900}, windows={"x": (TimeWindow(13 * H, 13 * H + 1_800),)})
     task = Task("visit", TaskKind.VISIT, site_id="x", service_s=600)
-    van = _van(max_working_s=H)
+    van = hub_van(max_working_s=H)
     plan = solve_and_verify(Problem(sites, (van,), (task,), matrix), **QUICK)
     (route,) = plan.routes
     assert route.visits[-1].arrival_s - route.visits[0].start_s <= H
@@ -360,21 +205,21 @@ def test_max_working_time_makes_the_van_leave_late_for_an_afternoon_window() -> 
 
 def test_max_working_time_keeps_morning_and_afternoon_work_off_one_van() -> None:
     windows = {"am": (TimeWindow(9 * H, 9 * H + 900),), "pm": (TimeWindow(15 * H, 15 * H + 900),)}
-    sites, matrix = _star({"am": 600, "pm": 600}, windows=windows)
+    sites, matrix = star({"am": 600, "pm": 600}, windows=windows)
     tasks = (Task("morning", TaskKind.VISIT, site_id="am", service_s=300),
              Task("afternoon", TaskKind.VISIT, site_id="pm", service_s=300))
-    plan = solve_and_verify(Problem(sites, (_van(max_working_s=4 * H),), tasks, matrix), **FAST)
+    plan = solve_and_verify(Problem(sites, (hub_van(max_working_s=4 * H),), tasks, matrix), **FAST)
     assert len(plan.served_task_ids()) == 1
-    assert set(_reasons(plan).values()) == {UnassignedReason.NO_ROOM_IN_PLAN}
-    roomy = solve_and_verify(Problem(sites, (_van(max_working_s=8 * H),), tasks, matrix), **FAST)
+    assert set(reasons_of(plan).values()) == {UnassignedReason.NO_ROOM_IN_PLAN}
+    roomy = solve_and_verify(Problem(sites, (hub_van(max_working_s=8 * H),), tasks, matrix), **FAST)
     assert roomy.served_task_ids() == {"morning", "afternoon"}
 
 
 def test_task_longer_than_max_working_time_gives_no_vehicle_in_time() -> None:
-    sites, matrix = _star({"x": 900})
+    sites, matrix = star({"x": 900})
     task = Task("visit", TaskKind.VISIT, site_id="x", service_s=H)
-    plan = solve_and_verify(Problem(sites, (_van(max_working_s=H),), (task,), matrix), **FAST)
-    assert _reasons(plan) == {"visit": UnassignedReason.NO_VEHICLE_IN_TIME}
+    plan = solve_and_verify(Problem(sites, (hub_van(max_working_s=H),), (task,), matrix), **FAST)
+    assert reasons_of(plan) == {"visit": UnassignedReason.NO_VEHICLE_IN_TIME}
 
 
 @pytest.mark.parametrize(("dim", "amount"), [
@@ -383,12 +228,12 @@ def test_task_longer_than_max_working_time_gives_no_vehicle_in_time() -> None:
 ])
 def test_each_capacity_dimension_alone_can_force_a_second_van(
         dim: str, amount: dict[str, int]) -> None:
-    sites, matrix = _star({"branch": 600})
+    sites, matrix = star({"branch": 600})
     tasks = tuple(Task(f"deliver-{k}", TaskKind.DELIVERY, site_id="branch", amount=amount)
                   for k in (1, 2))
 
     def day(capacity: dict[str, int]) -> Problem:
-        vans = tuple(_van(f"van-{k}", capacity=capacity, fixed_cost=100.0) for k in (1, 2))
+        vans = tuple(hub_van(f"van-{k}", capacity=capacity, fixed_cost=100.0) for k in (1, 2))
         return Problem(sites, vans, tasks, matrix)
 
     plan = solve_and_verify(day({"crates": 10, "items": 100}), **FAST)
@@ -406,15 +251,15 @@ def test_full_search_with_a_short_shift_van_and_a_late_window_returns_a_plan() -
     # (08:00-10:00) takes the other two deliveries. No solution_limit and fixed costs far
     # above the driving: the whole search runs, including the phase that retries the day
     # with fewer vans (which must not build a model van-short alone cannot time).
-    sites, matrix = _star({"late": 600, "a": 600, "b": 600},
-                          windows={"late": (TimeWindow(11 * H, 12 * H),)})
-    vans = (_van("van-long", capacity={"crates": 1}, fixed_cost=1_000.0),
-            _van("van-short", shift_end_s=10 * H, capacity={"crates": 10}, fixed_cost=1_000.0))
+    sites, matrix = star({"late": 600, "a": 600, "b": 600},
+                         windows={"late": (TimeWindow(11 * H, 12 * H),)})
+    vans = (hub_van("van-long", capacity={"crates": 1}, fixed_cost=1_000.0),
+            hub_van("van-short", shift_end_s=10 * H, capacity={"crates": 10}, fixed_cost=1_000.0))
     tasks = tuple(Task(f"deliver-{s}", TaskKind.DELIVERY, site_id=s, amount={"crates": 1})
                   for s in ("late", "a", "b"))
     plan = solve_and_verify(Problem(sites, vans, tasks, matrix), time_limit_s=1)
     assert plan.status is PlanStatus.COMPLETE
-    assert _route_of(plan, "deliver-late").vehicle_id == "van-long"
+    assert route_of(plan, "deliver-late").vehicle_id == "van-long"
 
 
 #: A day where van-1 ends at s4, a site where no van starts; run in a child process
@@ -451,8 +296,8 @@ def test_full_search_returns_in_time_when_a_van_ends_where_no_van_starts() -> No
 
 
 def test_plan_lists_only_the_vans_it_uses() -> None:
-    sites, matrix = _star({"a": 600})
-    vans = tuple(_van(f"van-{k}") for k in range(3))
+    sites, matrix = star({"a": 600})
+    vans = tuple(hub_van(f"van-{k}") for k in range(3))
     task = Task("visit", TaskKind.VISIT, site_id="a")
     plan = solve_and_verify(Problem(sites, vans, (task,), matrix), **FAST)
     assert len(plan.routes) == 1
@@ -460,8 +305,8 @@ def test_plan_lists_only_the_vans_it_uses() -> None:
 
 
 def test_day_without_tasks_has_no_routes_and_costs_nothing() -> None:
-    sites, matrix = _star({"a": 600})
-    plan = solve_and_verify(Problem(sites, (_van(), _van("van-2")), (), matrix), **FAST)
+    sites, matrix = star({"a": 600})
+    plan = solve_and_verify(Problem(sites, (hub_van(), hub_van("van-2")), (), matrix), **FAST)
     assert (plan.routes, plan.unassigned, plan.cost) == ((), (), 0.0)
     assert plan.status is PlanStatus.COMPLETE
 
@@ -472,11 +317,11 @@ def test_day_without_tasks_has_no_routes_and_costs_nothing() -> None:
 def test_tasks_sharing_a_stop_need_only_the_stop_start_inside_the_window() -> None:
     # Open 10:00-10:05; one stop from 10:00 does both 10-min deliveries (verify accepts it,
     # see test_exactness.py::test_brute_force_needs_only_the_stop_start_inside_the_window).
-    sites, matrix = _star({"x": 600}, service_s=60,
-                          windows={"x": (TimeWindow(10 * H, 10 * H + 300),)})
+    sites, matrix = star({"x": 600}, service_s=60,
+                         windows={"x": (TimeWindow(10 * H, 10 * H + 300),)})
     tasks = tuple(Task(t, TaskKind.DELIVERY, site_id="x", amount={"crates": 1}, service_s=600)
                   for t in ("a", "b"))
-    plan = solve_and_verify(Problem(sites, (_van(shift_start_s=9 * H),), tasks, matrix),
+    plan = solve_and_verify(Problem(sites, (hub_van(shift_start_s=9 * H),), tasks, matrix),
                             **FAST)
     assert plan.served_task_ids() == {"a", "b"}
 
@@ -485,43 +330,15 @@ def test_a_stop_may_run_into_the_gap_between_two_windows_but_not_open_there() ->
     # Open 10:00-10:05 and 14:00-14:05. Three 10-minute pickups: one stop from 10:00 (or
     # 14:00) handles all three; a van that reached x at 10:20 could not open a stop.
     windows = (TimeWindow(10 * H, 10 * H + 300), TimeWindow(14 * H, 14 * H + 300))
-    sites, matrix = _star({"x": 600}, service_s=60, windows={"x": windows})
+    sites, matrix = star({"x": 600}, service_s=60, windows={"x": windows})
     tasks = tuple(Task(t, TaskKind.PICKUP, site_id="x", amount={"crates": 1}, service_s=600)
                   for t in ("a", "b", "c"))
-    plan = solve_and_verify(Problem(sites, (_van(shift_start_s=9 * H),), tasks, matrix),
+    plan = solve_and_verify(Problem(sites, (hub_van(shift_start_s=9 * H),), tasks, matrix),
                             **FAST)
     assert plan.served_task_ids() == {"a", "b", "c"}
     (stop,) = plan.routes[0].stops
     assert stop.start_s in (10 * H, 14 * H)
     assert stop.departure_s - stop.start_s == 60 + 3 * 600
-
-
-def test_a_day_of_many_short_routes_is_improved_by_local_repairs_and_verifies(
-        munakata_like_problem: Problem) -> None:
-    # Twelve small vans (4 crates each): many short routes, so each ruin-and-repair round
-    # searches a small model of the routes it touched (docs/benchmarks.md).
-    (van, *_) = munakata_like_problem.vehicles
-    vans = tuple(dataclasses.replace(van, vehicle_id=f"small-{k}",
-                                     capacity={"crates": 4, "items": 200})
-                 for k in range(12))
-    problem = dataclasses.replace(munakata_like_problem, vehicles=vans)
-    plan = solve_and_verify(problem, time_limit_s=3)
-    assert plan.solver["iterated_repair"] == "local"
-    assert plan.solver["iterated_rounds"] > 0
-    assert plan.status is PlanStatus.COMPLETE, plan.summary()
-    assert len(plan.routes) >= 8
-
-
-@pytest.mark.parametrize(("leaves_required_out", "kept"), [
-    (False, [0, 1, 2, 4]),  # used vans 0 and 4, two of the four unused ones
-    (True, [0, 1, 2, 3, 4, 5]),  # a required task is out: it may need any unused van
-])
-def test_the_iterated_search_keeps_every_unused_van_while_a_required_task_is_out(
-        leaves_required_out: bool, kept: list[int]) -> None:
-    from routing.ortools_solver import _vans_kept
-
-    routes = [[7, 8], [], [], [], [9], []]
-    assert _vans_kept(routes, leaves_required_out, spare_vehicles=2) == kept
 
 
 @pytest.mark.parametrize(("fixed_cost", "expected_repair"), [
@@ -540,27 +357,6 @@ def test_a_day_of_three_routes_is_repaired_locally_unless_fixed_costs_dominate(
     assert len(plan.routes) == 3, plan.summary()
     assert plan.solver["iterated_repair"] == expected_repair
     assert plan.solver["iterated_rounds"] > 0
-
-
-@pytest.mark.parametrize(("field_name", "value", "message"), [
-    ("metaheuristic_share", 1.5, "'metaheuristic_share': must be within [0, 1], got 1.5"),
-    ("local_metaheuristic_share", -0.1,
-     "'local_metaheuristic_share': must be within [0, 1], got -0.1"),
-    ("iterations", -1, "'iterations': must be >= 0, got -1"),
-    ("local_repair_min_routes", -2, "'local_repair_min_routes': must be >= 0, got -2"),
-    ("nearby_routes", -1, "'nearby_routes': must be >= 0, got -1"),
-    ("fleet_local_repair_min_routes", -1,
-     "'fleet_local_repair_min_routes': must be >= 0, got -1"),
-    ("fleet_nearby_routes", -3, "'fleet_nearby_routes': must be >= 0, got -3"),
-    ("day_metaheuristic_share", 2.0, "'day_metaheuristic_share': must be within [0, 1], got 2.0"),
-    ("day_restarts", 0, "'day_restarts': must be >= 1, got 0"),
-    ("day_initial_temperature", 0.0, "'day_initial_temperature': must be > 0, got 0.0"),
-    ("day_final_temperature", -1e-5, "'day_final_temperature': must be > 0, got -1e-05"),
-])
-def test_invalid_solver_options_name_the_field_and_the_value(
-        field_name: str, value: float, message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(f"solver options field {message}")):
-        SolverOptions(**{field_name: value})
 
 
 # ----------------------------------------------------------------- arguments, determinism
@@ -592,35 +388,9 @@ def test_same_problem_seed_and_solution_limit_give_the_same_plan(
     assert first == second
 
 
-def test_two_workers_return_the_cheaper_plan_of_their_searches_and_it_verifies(
-        munakata_like_problem: Problem) -> None:
-    plan = solve_and_verify(munakata_like_problem, time_limit_s=1.0, workers=2)
-    assert plan.solver["workers"] == 2
-    assert plan.cost == pytest.approx(min(plan.solver["member_costs"]), abs=1e-5)
-
-
 def test_workers_must_be_a_positive_integer(tiny_problem: Problem) -> None:
     with pytest.raises(ValueError, match="workers"):
         solve(tiny_problem, time_limit_s=1.0, workers=0)
-
-
-def test_a_short_round_takes_its_break_after_returning_rather_than_waiting_on_the_road(
-        ) -> None:
-    """Two stops 10 minutes from the hub and a lunch window from 11:30: the van should
-    come back before 10:00 and take the break at the hub, not sit out the window on a
-    leg (which a timing that places the break on the first leg would do)."""
-    sites = (Site("hub", lat=33.80, lon=130.54, service_s=600),
-             Site("a", lat=33.81, lon=130.55, service_s=300),
-             Site("b", lat=33.82, lon=130.54, service_s=300))
-    van = Vehicle("van", start_site_id="hub", shift_start_s=9 * 3600, shift_end_s=17 * 3600,
-                  lunch_break=Break(41_400, 48_600, 2_700), capacity={"crates": 10})
-    tasks = (Task("to-a", TaskKind.DELIVERY, site_id="a", amount={"crates": 1}),
-             Task("from-b", TaskKind.PICKUP, site_id="b", amount={"crates": 1}))
-    problem = Problem(sites, (van,), tasks, geodesic_matrix(sites))
-    plan = solve_and_verify(problem, time_limit_s=1, solution_limit=20)
-    (route,) = plan.routes
-    assert route.end_s < 41_400
-    assert route.lunch_break is not None and route.lunch_break.start_s >= route.end_s
 
 
 @pytest.mark.parametrize("day_search", [True, False])
@@ -635,5 +405,5 @@ def test_an_optional_shipment_free_to_drop_is_never_half_served(day_search: bool
              Task("task-1", TaskKind.VISIT, site_id="hub"))
     problem = Problem(sites, (van,), tasks, geodesic_matrix(sites), name="half-shipment")
     plan = solve_and_verify(problem, time_limit_s=0.3,
-                            options=SolverOptions(day_search=day_search))
+                            options=SolverOptions(day_search=DaySearchOptions(enabled=day_search)))
     assert "task-0" in {u.task_id for u in plan.unassigned} ^ plan.served_task_ids()

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from routing import SolverOptions
 from routing.matrix import geodesic_matrix
+from routing.options import IteratedOptions, LocalRepairOptions
 from routing.problem import Break, Problem, Site, Task, TaskKind, TimeWindow, Vehicle
 from routing.result import Plan, PlanStatus, UnassignedReason
 
@@ -144,8 +145,10 @@ def test_local_repair_rounds_keep_the_plan_valid_and_every_task_accounted_for(
         problem: Problem) -> None:
     # Force the iterated search's local repair (small models of a few routes) on days of
     # any size: its cost bookkeeping and the model it cuts out must stay exact.
-    options = SolverOptions(local_repair_min_routes=0, fleet_local_repair_min_routes=0,
-                            iterations=6, local_metaheuristic_share=0.05)
+    options = SolverOptions(
+        local_repair=LocalRepairOptions(min_routes=0, fleet_min_routes=0,
+                                        metaheuristic_share=0.05),
+        iterated=IteratedOptions(iterations=6))
     plan = solve_and_verify(problem, time_limit_s=1, options=options)
     assert plan.solver.get("iterated_repair") != "whole day", plan.solver
     _assert_every_task_accounted_for_once(problem, plan)

@@ -12,13 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from pickup_delivery_days import day_from_points, plan_cost, random_days, violations
 
 from routing.instances import read_lilim
-from routing.ortools_solver import SolverOptions, solve
-from routing.pickup_delivery import PickupDeliveryDay
-from routing.pickup_delivery_search import improve_routes
-from routing.route_minimiser import minimise_routes
+from routing.options import PickupDeliveryOptions, SolverOptions
+from routing.search.pickup_delivery import PickupDeliveryDay
+from routing.search.pickup_delivery_search import improve_routes
+from routing.search.route_minimiser import minimise_routes
+from routing.solver import solve
 from routing.verify import verify
 
-TINY_LC4 = Path(__file__).parent.parent / "data" / "instances" / "tiny_lc4.txt"
+TINY_LC4 = Path(__file__).resolve().parents[2] / "data" / "instances" / "tiny_lc4.txt"
 
 
 def _two_sides() -> PickupDeliveryDay:
@@ -100,6 +101,6 @@ def test_solve_shortens_a_pure_pickup_and_delivery_day_with_its_own_search_and_v
     assert verify(problem, plan) == []
     assert plan.unassigned == ()
     off = solve(problem, time_limit_s=0.5,
-                options=SolverOptions(pickup_delivery_search=False))
+                options=SolverOptions(pickup_delivery=PickupDeliveryOptions(enabled=False)))
     assert off.solver["iterated_repair"] in ("local", "whole day", "day ruin and recreate")
     assert verify(problem, off) == []

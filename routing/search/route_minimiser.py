@@ -9,8 +9,8 @@ ejected least often so far (each failure raises the shipment's count), then shak
 with a few random relocations. When the pool is empty the plan has a route fewer.
 
 Pure: plain lists of integers in, plain lists out. Works on a pure pickup-and-delivery day
-(`routing.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks it
-uses); `routing.ortools_solver` checks the routes this returns in its exact model before
+(`routing.search.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks
+it uses); `routing.ortools.fleet` checks the routes this returns in its exact model before
 using them.
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from routing.pickup_delivery import (
+from routing.search.pickup_delivery import (
     Insertion,
     PickupDeliveryDay,
     RouteState,

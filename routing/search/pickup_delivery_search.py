@@ -14,21 +14,20 @@ millisecond on a hundred-stop day, against half a second for one descent of the 
 by OR-Tools on a day of three or four long routes. Rounds never open a route.
 
 Pure: plain lists of integers in, plain lists out. Works on a pure pickup-and-delivery day
-(`routing.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks it
-uses); `routing.ortools_solver` reads the routes it returns into its exact model before
-using them.
+(`routing.search.pickup_delivery.PickupDeliveryDay`, whose constant-time insertion checks
+it uses); `routing.ortools.handoff` reads the routes it returns into its exact model
+before using them.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from routing.annealing import temperatures
-from routing.pickup_delivery import (
+from routing.search.annealing import acceptance_threshold, temperatures
+from routing.search.pickup_delivery import (
     PickupDeliveryDay,
     RouteState,
     best_insertion,
@@ -209,7 +208,7 @@ def improve_routes(instance: PickupDeliveryDay, routes: Sequence[Sequence[int]],
             candidate_costs[r] = route_cost(instance, candidate[r])
         candidate_cost = sum(candidate_costs) + sum(penalty[p] for p in candidate_unserved)
         # Accept when shorter than the current plan plus a random allowance that shrinks.
-        if candidate_cost < current_cost - temperature * current_cost * math.log(rng.random()):
+        if candidate_cost < current_cost + acceptance_threshold(current_cost, temperature, rng):
             states, costs, current_cost = candidate, candidate_costs, candidate_cost
             unserved = candidate_unserved
             if not unserved and current_cost < best_cost:

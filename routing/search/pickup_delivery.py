@@ -1,10 +1,10 @@
 """A pure pickup-and-delivery day and constant-time checks of a shipment's insertion.
 
 Shared by the two searches that work on such days without OR-Tools:
-`routing.route_minimiser` (fewer vans) and `routing.pickup_delivery_search` (shorter
-routes). The day has every task a shipment, one time window per stop, no break, one load
-dimension and identical vans from one depot; `routing.ortools_solver` decides when a
-problem has that shape and builds the `PickupDeliveryDay` from its own nodes.
+`routing.search.route_minimiser` (fewer vans) and `routing.search.pickup_delivery_search`
+(shorter routes). The day has every task a shipment, one time window per stop, no break,
+one load dimension and identical vans from one depot; `routing.ortools.handoff` decides
+when a problem has that shape and builds the `PickupDeliveryDay` from its own nodes.
 
 Times are service starts. A leg's duration includes the service of the stop it leaves, as
 in the OR-Tools adapter's transit matrix.

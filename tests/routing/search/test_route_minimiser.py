@@ -11,13 +11,14 @@ from pickup_delivery_days import day_from_points, random_days, violations
 
 from routing.instances import read_lilim
 from routing.matrix import geodesic_matrix
-from routing.ortools_solver import SolverOptions, solve
-from routing.pickup_delivery import PickupDeliveryDay
+from routing.options import FleetOptions, SolverOptions
 from routing.problem import Problem, Site, Task, TaskKind, Vehicle
-from routing.route_minimiser import minimise_routes
+from routing.search.pickup_delivery import PickupDeliveryDay
+from routing.search.route_minimiser import minimise_routes
+from routing.solver import solve
 from routing.verify import verify
 
-TINY_LC4 = Path(__file__).parent.parent / "data" / "instances" / "tiny_lc4.txt"
+TINY_LC4 = Path(__file__).resolve().parents[2] / "data" / "instances" / "tiny_lc4.txt"
 
 
 def _pairs_line() -> PickupDeliveryDay:
@@ -98,6 +99,7 @@ def test_a_day_with_a_hub_delivery_or_the_option_off_minimises_its_fleet_with_or
     assert plan.solver["fleet_minimiser"] == "ortools"
     assert verify(problem, plan) == []
     tiny = read_lilim(TINY_LC4)
-    off = solve(tiny, time_limit_s=0.5, options=SolverOptions(ejection_pool=False))
+    off = solve(tiny, time_limit_s=0.5,
+                options=SolverOptions(fleet=FleetOptions(ejection_pool=False)))
     assert off.solver["fleet_minimiser"] == "ortools"
     assert verify(tiny, off) == []

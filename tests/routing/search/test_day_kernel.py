@@ -1,4 +1,4 @@
-"""The day search's compiled rounds (`routing.day_kernel`): an insertion takes the
+"""The day search's compiled rounds (`routing.search.day_kernel`): an insertion takes the
 cheapest place the day's rules allow, found by brute force over every place with the
 public route checks; loading them at start-up leaves nothing to compile in a solve."""
 
@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 from test_day_search import _first_plan
 
-from routing import day_kernel
-from routing.day_search import Day, route_cost, route_feasible
-from routing.ortools_solver import _whole_day
+from routing.ortools.handoff import whole_day
+from routing.search import day_kernel
+from routing.search.day_search import Day, route_cost, route_feasible
 from scenarios.synth import synthetic_day
 
 
@@ -40,7 +40,7 @@ def _cheapest_by_brute_force(day: Day, routes: list[list[int]], task: int, limit
 
 def test_an_insertion_takes_the_cheapest_place_the_day_rules_allow() -> None:
     search, plan = _first_plan(synthetic_day(seed=3, n_sites=14))
-    day = _whole_day(search)
+    day = whole_day(search)
     assert day is not None
     arrays = day.arrays
     rng = random.Random(5)
@@ -90,7 +90,8 @@ def test_an_insertion_takes_the_cheapest_place_the_day_rules_allow() -> None:
 
 
 _FRESH_PROCESS = """
-from routing import compile_day_search, day_kernel, solve, verify
+from routing import compile_day_search, solve, verify
+from routing.search import day_kernel
 from scenarios.synth import synthetic_day
 
 compile_day_search()
@@ -112,5 +113,5 @@ def test_after_compile_day_search_a_solve_compiles_nothing_more() -> None:
     # that what other tests compiled does not hide a signature it missed.
     result = subprocess.run([sys.executable, "-c", _FRESH_PROCESS], capture_output=True,
                             text=True, timeout=600, check=False,
-                            cwd=Path(__file__).resolve().parents[2])
+                            cwd=Path(__file__).resolve().parents[3])
     assert result.returncode == 0, result.stderr[-2000:]

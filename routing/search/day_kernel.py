@@ -1,6 +1,6 @@
 """The day search's rules and rounds, compiled with numba.
 
-`routing.day_search` keeps the day, its validation and the restarts; this module holds
+`routing.search.day_search` keeps the day, its validation and the restarts; this module holds
 what runs thousands of times a second: checking a route against the day's rules, the
 cheapest feasible insertion, the string removal and whole ruin-and-recreate rounds. In
 plain Python a round cost about 0.75 ms (ten insertions, each a numpy candidate list and
@@ -45,7 +45,7 @@ FIRST_NODE, SECOND_NODE, PENALTY, REQUIRED = 0, 1, 2, 3  # task_ints
 
 
 class DayArrays(NamedTuple):
-    """A `routing.day_search.Day` as arrays (n nodes, V vans, T tasks, D load dimensions),
+    """A `routing.search.day_search.Day` as arrays (n nodes, V vans, T tasks, D load dimensions),
     packed into few arrays because every array a compiled function receives costs it
     reference counting on each call.
 
@@ -339,7 +339,7 @@ def string_removal(day: DayArrays, routes: np.ndarray, lengths: np.ndarray,
                    route_of: np.ndarray, position: np.ndarray) -> int:
     """Mark in ``removed`` strings of consecutive stops around a random stop, one string
     per route met among its nearest neighbours, whole tasks at a time (SISR, as
-    `routing.ruin.string_removal`); returns how many nodes."""
+    `routing.search.ruin.string_removal`); returns how many nodes."""
     removed[:] = False
     route_of[:] = -1
     total = 0

@@ -1,4 +1,4 @@
-"""Ruin-and-recreate under the day's exact rules (`routing.day_search`): its rules agree
+"""Ruin-and-recreate under the day's exact rules (`routing.search.day_search`): its rules agree
 with the OR-Tools model, it never loses a required task or breaks a rule, and `solve`
 uses it on days of few routes."""
 
@@ -12,17 +12,14 @@ from bruteforce import solve_and_verify
 from hypothesis import HealthCheck, given, settings
 from test_solve_properties import _assert_every_task_accounted_for_once, problems
 
-from routing.day_search import Day, improve_day, route_cost, route_feasible
 from routing.feasibility import lone_task_reason
-from routing.ortools_solver import (
-    SolverOptions,
-    _build_model,
-    _open_search,
-    _Search,
-    _whole_day,
-    solve,
-)
+from routing.options import DaySearchOptions, SolverOptions
+from routing.ortools.handoff import whole_day
+from routing.ortools.model import build_model
+from routing.ortools.search import Search, open_search
 from routing.problem import Problem
+from routing.search.day_search import Day, improve_day, route_cost, route_feasible
+from routing.solver import solve
 from routing.verify import verify
 from scenarios.synth import synthetic_day
 
@@ -30,13 +27,13 @@ SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=N
                     suppress_health_check=[HealthCheck.too_slow])
 
 
-def _first_plan(problem: Problem) -> tuple[_Search, list[list[int]]]:
+def _first_plan(problem: Problem) -> tuple[Search, list[list[int]]]:
     """OR-Tools' first plan of the day (no local search) and the search it came from."""
     from ortools.constraint_solver import pywrapcp
 
     solvable = [t for t in problem.tasks if lone_task_reason(problem, t) is None]
-    model = _build_model(problem, solvable)
-    search = _open_search(model, list(range(len(problem.vehicles))), model.required_penalty)
+    model = build_model(problem, solvable)
+    search = open_search(model, list(range(len(problem.vehicles))), model.required_penalty)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.solution_limit = 1
     params.time_limit.FromSeconds(5)
@@ -66,7 +63,7 @@ def _perturbed(day: Day, routes: list[list[int]], rng: random.Random) -> list[li
 def test_the_day_rules_accept_ortools_plans_and_ortools_accepts_what_they_accept(
         problem: Problem) -> None:
     search, routes = _first_plan(problem)
-    day = _whole_day(search)
+    day = whole_day(search)
     if day is None:  # a working-time limit: the day search does not run
         assert any(v.max_working_s is not None for v in problem.vehicles)
         return
@@ -77,13 +74,13 @@ def test_the_day_rules_accept_ortools_plans_and_ortools_accepts_what_they_accept
         candidate = _perturbed(day, routes, rng)
         if all(route_feasible(day, k, route) for k, route in enumerate(candidate)):
             # A fresh model reads routes by propagation: None when they break its rules.
-            fresh = _open_search(model, search.vehicle_indices, model.required_penalty)
+            fresh = open_search(model, search.vehicle_indices, model.required_penalty)
             assert fresh.assignment_from(candidate) is not None, candidate
 
 
 def test_the_search_lowers_the_cost_and_keeps_every_task_and_rule() -> None:
     search, routes = _first_plan(synthetic_day(seed=4))
-    day = _whole_day(search)
+    day = whole_day(search)
     assert day is not None
     start_cost = sum(route_cost(day, k, r) for k, r in enumerate(routes))
     result = improve_day(day, routes, seed=0, deadline=time.perf_counter() + 1.0, restarts=3)
@@ -112,7 +109,7 @@ def test_the_search_lowers_the_cost_and_keeps_every_task_and_rule() -> None:
 ])
 def test_improve_day_refuses_routes_that_break_the_day_naming_them(change, message) -> None:
     search, routes = _first_plan(synthetic_day(seed=2))
-    day = _whole_day(search)
+    day = whole_day(search)
     assert day is not None
     with pytest.raises(ValueError, match=message):
         improve_day(day, change(routes), seed=0, deadline=time.perf_counter() + 0.1)
@@ -130,7 +127,8 @@ def test_solve_searches_a_two_van_day_with_the_day_search_and_verifies() -> None
     assert plan.solver["iterated_rounds"] > 0
     assert verify(problem, plan) == []
     assert not any(problem.task(u.task_id).required for u in plan.unassigned)
-    off = solve(problem, time_limit_s=1.0, options=SolverOptions(day_search=False))
+    off = solve(problem, time_limit_s=1.0,
+                options=SolverOptions(day_search=DaySearchOptions(enabled=False)))
     assert off.solver["iterated_repair"] == "whole day"
     assert verify(problem, off) == []
 

@@ -4,7 +4,7 @@ On a day of one or two vans (Munakata's) every OR-Tools repair is a descent over
 day, and each costs a fifth of a second because OR-Tools checks the lunch break and the
 load that hub deliveries put on board at the start on every move it tries: about ten
 repairs in a 2-second budget. This search keeps its own copy of those rules, compiled
-(`routing.day_kernel`, about 15 ns a stop), and runs tens of thousands of rounds in the
+(`routing.search.day_kernel`, about 15 ns a stop), and runs tens of thousands of rounds in the
 same time.
 
 Each round (after Christiaens & Vanden Berghe's SISR, "Slack induction by string
@@ -25,10 +25,10 @@ the window's end); the break starts inside its window, after a node's handling, 
 on a leg together with the leg's driving (or before the van leaves, or after it returns);
 the van leaves with every hub delivery it serves on board and its load, per dimension,
 stays within the capacity. These are the OR-Tools model's rules, so the routes this search
-returns read back into it; `routing.ortools_solver` checks that they do before using them.
+returns read back into it; `routing.ortools.handoff` checks that they do before using them.
 
 This module holds the day, the checks of what callers hand in and the restarts; the
-rounds themselves run in `routing.day_kernel`, which `compile_day_search` loads (or
+rounds themselves run in `routing.search.day_kernel`, which `compile_day_search` loads (or
 compiles, once per installation) ahead of the first solve.
 
 Pure: plain lists of integers in, plain lists out.
@@ -43,9 +43,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing import day_kernel
-from routing.annealing import temperature
-from routing.day_kernel import DayArrays
+from routing.search import day_kernel
+from routing.search.annealing import temperature
+from routing.search.day_kernel import DayArrays
 
 _ANY_TIME = 1 << 60  # the window span of a node open all day
 _BATCH_S = 0.005  # how long one batch of compiled rounds should take
@@ -115,7 +115,7 @@ class ImprovedDay:
 
 
 def _arrays(day: Day) -> DayArrays:
-    """The day as the compiled rounds read it (see `routing.day_kernel.DayArrays`)."""
+    """The day as the compiled rounds read it (see `routing.search.day_kernel.DayArrays`)."""
     nodes, tasks, vans = len(day.handling_s), len(day.tasks), day.vehicles
     dims = len(day.start_load[0]) if nodes else 0
     width = max([1, *map(len, day.windows), *map(len, day.mid_stop_windows)])
