@@ -7,7 +7,6 @@ import itertools
 import json
 import math
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,15 +92,17 @@ _ACTION_KEYS = ("task", "kind")
 _UNASSIGNED_REQUIRED = ("task", "reason")
 _UNASSIGNED_OPTIONAL = ("detail",)
 
-# Model field name -> document key, to put a path on a `ProblemError` from the model.
-_SITE_FIELDS = {"site_id": "id"}
-_VEHICLE_FIELDS = {"vehicle_id": "id", "start_site_id": "start_site", "end_site_id": "end_site",
-                   "shift_start_s": "shift[0]", "shift_end_s": "shift[1]"}
-_TASK_FIELDS = {"task_id": "id", "site_id": "site", "pickup_site_id": "pickup_site",
-                "delivery_site_id": "delivery_site"}
-_WINDOW_FIELDS = {"start_s": "[0]", "end_s": "[1]"}
-_MODEL_MESSAGE = re.compile(r"^(?P<obj>.+?) field '(?P<field>[^']+)': (?P<reason>.*)$", re.DOTALL)
-_MODEL_OBJECT = re.compile(r"^(?P<kind>site|vehicle|task) '(?P<id>.*)'$", re.DOTALL)
+#: Model field -> document key, per kind of model object, to put a path on a `ProblemError`
+#: from the model (a key starting with ``[`` indexes the object's own path). A field not
+#: listed keeps its name.
+_DOCUMENT_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
+    "site": {"site_id": "id"},
+    "vehicle": {"vehicle_id": "id", "start_site_id": "start_site", "end_site_id": "end_site",
+                "shift_start_s": "shift[0]", "shift_end_s": "shift[1]"},
+    "task": {"task_id": "id", "site_id": "site", "pickup_site_id": "pickup_site",
+             "delivery_site_id": "delivery_site"},
+    "time window": {"start_s": "[0]", "end_s": "[1]"},
+}
 
 
 class DocumentError(FormatError):
@@ -355,23 +356,28 @@ def _check_format(check: _Checker, data: Mapping[str, Any]) -> None:
     check.raise_if_any()
 
 
-def _path_of_model_error(message: str, path: str, fields: Mapping[str, str]) -> FormatError:
-    """Turn a model `ProblemError` ("obj field 'x.y': reason") into a path message."""
-    match = _MODEL_MESSAGE.match(message)
-    if match is None:
-        return FormatError(path, message)
-    head, _, rest = match["field"].partition(".")
-    key = fields.get(head, head) + (f".{rest}" if rest else "")
+def _path_of_model_error(error: ProblemError, path: str) -> FormatError:
+    """A model error about the object at ``path``, placed at the document key of its field.
+
+    Read from the error's fields, never from its message: a model message may be reworded
+    without moving the error.
+    """
+    if error.field is None:
+        return FormatError(path, str(error))
+    head, _, rest = error.field.partition(".")
+    key = _DOCUMENT_KEYS.get(error.object_kind or "", {}).get(head, head)
+    key += f".{rest}" if rest else ""
     return FormatError(f"{path}{key}" if key.startswith("[") else _key(path, key),
-                       match["reason"])
+                       error.reason)
 
 
 @contextmanager
-def _model_errors(path: str, fields: Mapping[str, str]) -> Iterator[None]:
+def _model_errors(path: str) -> Iterator[None]:
+    """Report a `ProblemError` raised by the model object built at ``path`` with its path."""
     try:
         yield
     except ProblemError as exc:
-        raise DocumentError([_path_of_model_error(str(exc), path, fields)]) from exc
+        raise DocumentError([_path_of_model_error(exc, path)]) from exc
 
 
 # --------------------------------------------------------------------------- problem
@@ -430,47 +436,49 @@ def _build_problem(sites: list[tuple[str, dict[str, Any]]],
     for path, spec in sites:
         windows = []
         for j, (start_s, end_s) in enumerate(spec.pop("time_windows")):
-            with _model_errors(f"{path}.time_windows[{j}]", _WINDOW_FIELDS):
+            with _model_errors(f"{path}.time_windows[{j}]"):
                 windows.append(TimeWindow(start_s, end_s))
-        with _model_errors(path, _SITE_FIELDS):
+        with _model_errors(path):
             built_sites.append(Site(time_windows=tuple(windows), **spec))
     built_vehicles = []
     for path, spec in vehicles:
         lunch = spec.pop("lunch_break")
         if lunch is not None:
-            with _model_errors(f"{path}.lunch_break", {}):
+            with _model_errors(f"{path}.lunch_break"):
                 lunch = Break(**lunch)
-        with _model_errors(path, _VEHICLE_FIELDS):
+        with _model_errors(path):
             built_vehicles.append(Vehicle(lunch_break=lunch, **spec))
     built_tasks = []
     for path, spec in tasks:
-        with _model_errors(path, _TASK_FIELDS):
+        with _model_errors(path):
             built_tasks.append(Task(**spec))
     matrix = _build_matrix(travel, built_sites)
 
-    paths = {("site", s["site_id"]): p for p, s in sites}
+    paths: dict[tuple[str | None, str | None], str] = {
+        ("site", s["site_id"]): p for p, s in sites}
     paths |= {("vehicle", v["vehicle_id"]): p for p, v in vehicles}
     paths |= {("task", t["task_id"]): p for p, t in tasks}
     try:
         return Problem(sites=tuple(built_sites), vehicles=tuple(built_vehicles),
                        tasks=tuple(built_tasks), matrix=matrix, name=name, meta=dict(meta))
     except ProblemError as exc:
-        raise DocumentError([_locate_problem_error(str(exc), paths, travel)]) from exc
+        raise DocumentError([_locate_problem_error(exc, paths, travel)]) from exc
 
 
-def _locate_problem_error(message: str, paths: Mapping[tuple[str, str], str],
+def _locate_problem_error(error: ProblemError,
+                          paths: Mapping[tuple[str | None, str | None], str],
                           travel: Mapping[str, Any]) -> FormatError:
-    match = _MODEL_MESSAGE.match(message)
-    if match is None:
-        return FormatError("", message)
-    obj = _MODEL_OBJECT.match(match["obj"])
-    if obj is not None and (obj["kind"], obj["id"]) in paths:
-        fields = {"site": _SITE_FIELDS, "vehicle": _VEHICLE_FIELDS, "task": _TASK_FIELDS}
-        return _path_of_model_error(message, paths[obj["kind"], obj["id"]], fields[obj["kind"]])
-    if match["obj"] == "matrix":
+    """A `Problem`'s error about one of its sites, vehicles or tasks (found by kind and
+    id), or about one matrix field; anything else is the document's as a whole."""
+    if error.field is None:
+        return FormatError("", str(error))
+    path = paths.get((error.object_kind, error.object_id))
+    if path is not None:
+        return _path_of_model_error(error, path)
+    if error.object_kind == "matrix":
         return FormatError("travel.matrix" if "matrix" in travel else "travel",
-                           f"{match['field']}: {match['reason']}")
-    return FormatError("", message)
+                           f"{error.field}: {error.reason}")
+    return FormatError("", str(error))
 
 
 def _read_sites(check: _Checker, raw: Any) -> tuple[list[tuple[str, dict[str, Any]]], _Ids]:
@@ -802,13 +810,15 @@ def _read_matrix(check: _Checker, raw: Any,
 def _build_matrix(travel: Mapping[str, Any], sites: list[Site]) -> TravelMatrix:
     if "matrix" in travel:
         spec = travel["matrix"]
-        with _model_errors("travel.matrix", {}):
+        with _model_errors("travel.matrix"):
             return matrix_from_lists(spec["site_ids"], spec["distance_m"], spec["duration_s"])
     try:
         return geodesic_matrix(sites, **travel["geodesic"])
-    except ValueError as exc:  # ProblemError or a plain ValueError from routing.matrix
-        message = str(exc).removeprefix("matrix: ")
-        raise DocumentError([FormatError("travel", message)]) from exc
+    except ProblemError as exc:  # about the matrix as a whole: the travel block's own reason
+        whole = exc.object_kind == "matrix" and exc.field is None
+        raise DocumentError([FormatError("travel", exc.reason if whole else str(exc))]) from exc
+    except ValueError as exc:  # a plain ValueError from routing.matrix
+        raise DocumentError([FormatError("travel", str(exc))]) from exc
 
 
 def problem_from_json(text: str) -> Problem:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from routing.errors import FormatError
+from routing.errors import FormatError, ProblemError
 from routing.io import (
     FORMAT_VERSION,
     DocumentError,
@@ -570,20 +570,54 @@ def test_example_2_shows_an_unassigned_task_with_its_reason() -> None:
     assert len(plan.routes) == 2
 
 
-@pytest.mark.parametrize(("message", "path", "fields", "expected"), [
+@pytest.mark.parametrize(("error", "path", "expected"), [
     # the safety net for a model check the document checks did not anticipate
-    ("vehicle 'van-1' field 'shift_end_s': must be >= shift_start_s (100), got 50",
-     "vehicles[0]", {"shift_end_s": "shift[1]"},
-     "vehicles[0].shift[1]: must be >= shift_start_s (100), got 50"),
-    ("task 't' field 'amount.crates': must be >= 0, got -2", "tasks[3]", {},
-     "tasks[3].amount.crates: must be >= 0, got -2"),
-    ("time window field 'end_s': must be <= 1000000000, got 2000000000",
-     "sites[1].time_windows[0]", {"end_s": "[1]"},
-     "sites[1].time_windows[0][1]: must be <= 1000000000, got 2000000000"),
-    ("something unexpected", "sites[2]", {}, "sites[2]: something unexpected"),
+    (ProblemError("must be >= shift_start_s (100), got 50", object_kind="vehicle",
+                  object_id="van-1", field="shift_end_s"),
+     "vehicles[0]", "vehicles[0].shift[1]: must be >= shift_start_s (100), got 50"),
+    (ProblemError("must be >= 0, got -2", object_kind="task", object_id="t",
+                  field="amount.crates"),
+     "tasks[3]", "tasks[3].amount.crates: must be >= 0, got -2"),
+    (ProblemError("must be <= 1000000000, got 2000000000", object_kind="time window",
+                  field="end_s"),
+     "sites[1].time_windows[0]", "sites[1].time_windows[0][1]: must be <= 1000000000, got "
+     "2000000000"),
+    (ProblemError("something unexpected"), "sites[2]", "sites[2]: something unexpected"),
+    # the fields place it, whatever the wording: nothing is read from the message
+    (ProblemError("it's field 'lat': reworded", object_kind="site", object_id="o'brien",
+                  field="site_id"),
+     "sites[0]", "sites[0].id: it's field 'lat': reworded"),
 ])
-def test_model_errors_get_a_path(message: str, path: str, fields: dict[str, str],
-                                 expected: str) -> None:
+def test_model_errors_get_a_path(error: ProblemError, path: str, expected: str) -> None:
     from routing.io import _path_of_model_error
 
-    assert str(_path_of_model_error(message, path, fields)) == expected
+    assert str(_path_of_model_error(error, path)) == expected
+
+
+def test_a_reworded_model_error_keeps_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Problem's own checks (duplicate ids, unknown sites) run after the document's; whatever
+    # its message says, the error is placed by its object kind, id and field.
+    import routing.io
+
+    def reworded(**_: Any) -> None:
+        raise ProblemError("the window is wrong: 'field' is not a word here",
+                           object_kind="site", object_id="hino-branch", field="time_windows")
+
+    monkeypatch.setattr(routing.io, "Problem", reworded)
+    with pytest.raises(DocumentError) as caught:
+        problem_from_dict(tiny_doc())
+    assert (caught.value.path, caught.value.reason) == (
+        "sites[2].time_windows", "the window is wrong: 'field' is not a word here")
+
+
+def test_a_model_error_in_a_time_window_names_the_pair_entry(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import routing.io
+
+    def reworded(start_s: int, end_s: int) -> None:
+        raise ProblemError(f"ends too late ({end_s})", object_kind="time window", field="end_s")
+
+    monkeypatch.setattr(routing.io, "TimeWindow", reworded)
+    with pytest.raises(DocumentError) as caught:
+        problem_from_dict(tiny_doc())
+    assert str(caught.value) == "sites[2].time_windows[0][1]: ends too late (43200)"
