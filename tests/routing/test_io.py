@@ -1,4 +1,4 @@
-"""Tests for routing.io: the JSON problem and plan documents, their errors and golden pairs."""
+"""Tests for routing.documents: the problem and plan documents, their errors and golden pairs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from routing.errors import FormatError, ProblemError
-from routing.io import (
+from routing.documents import (
     FORMAT_VERSION,
     DocumentError,
     load_plan,
@@ -24,6 +23,7 @@ from routing.io import (
     problem_to_dict,
     problem_to_json,
 )
+from routing.errors import FormatError, ProblemError
 from routing.problem import TaskKind
 from routing.result import (
     Action,
@@ -589,21 +589,21 @@ def test_example_2_shows_an_unassigned_task_with_its_reason() -> None:
      "sites[0]", "sites[0].id: it's field 'lat': reworded"),
 ])
 def test_model_errors_get_a_path(error: ProblemError, path: str, expected: str) -> None:
-    from routing.io import _path_of_model_error
+    from routing.documents.model_errors import path_of_model_error
 
-    assert str(_path_of_model_error(error, path)) == expected
+    assert str(path_of_model_error(error, path)) == expected
 
 
 def test_a_reworded_model_error_keeps_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
     # Problem's own checks (duplicate ids, unknown sites) run after the document's; whatever
     # its message says, the error is placed by its object kind, id and field.
-    import routing.io
+    import routing.documents.problem
 
     def reworded(**_: Any) -> None:
         raise ProblemError("the window is wrong: 'field' is not a word here",
                            object_kind="site", object_id="hino-branch", field="time_windows")
 
-    monkeypatch.setattr(routing.io, "Problem", reworded)
+    monkeypatch.setattr(routing.documents.problem, "Problem", reworded)
     with pytest.raises(DocumentError) as caught:
         problem_from_dict(tiny_doc())
     assert (caught.value.path, caught.value.reason) == (
@@ -612,12 +612,12 @@ def test_a_reworded_model_error_keeps_its_path(monkeypatch: pytest.MonkeyPatch) 
 
 def test_a_model_error_in_a_time_window_names_the_pair_entry(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import routing.io
+    import routing.documents.problem
 
     def reworded(start_s: int, end_s: int) -> None:
         raise ProblemError(f"ends too late ({end_s})", object_kind="time window", field="end_s")
 
-    monkeypatch.setattr(routing.io, "TimeWindow", reworded)
+    monkeypatch.setattr(routing.documents.problem, "TimeWindow", reworded)
     with pytest.raises(DocumentError) as caught:
         problem_from_dict(tiny_doc())
     assert str(caught.value) == "sites[2].time_windows[0][1]: ends too late (43200)"
