@@ -19,8 +19,8 @@ from api.drops_cli import add_drops_subcommands
 from api.plan_cli import add_plan_subcommand
 from api.service_cli import add_service_subcommands
 from routing import compile_day_search
+from routing.documents import load_plan, load_problem, plan_to_json
 from routing.errors import FormatError, ProblemError
-from routing.io import load_plan, load_problem, plan_to_json
 from routing.problem import Problem
 from routing.result import Plan, PlanStatus
 

@@ -47,7 +47,7 @@ def run_plan_job(job: PlanJob) -> dict[str, Any]:
     """Plan the day in this process and return JSON-ready results (the worker's entry)."""
     from api.planning import plan_day, summary_table
     from drops.records import CollectionRecord
-    from routing.io import plan_to_dict, problem_to_dict
+    from routing.documents import plan_to_dict, problem_to_dict
     from scenarios.day import DayOptions
     from scenarios.demand import MaterialRequest, Purpose
 

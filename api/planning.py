@@ -22,7 +22,7 @@ from drops.records import CollectionRecord
 from drops.rota import DuePost, history_from_rota, rota_due_posts
 from maps import NotVisited, PlanDocument, SiteLabel, plan_geojson, render_map, render_sheet
 from maps import stops_csv as render_stops_csv
-from routing.io import plan_to_json, problem_to_dict
+from routing.documents import plan_to_json, problem_to_dict
 from routing.problem import Problem
 from routing.result import Plan, PlanStatus
 from routing.solver import solve

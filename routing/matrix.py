@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from geopy.distance import geodesic
 
-from routing.errors import ProblemError
+from routing.errors import ObjectKind, ProblemError
 from routing.problem import MAX_TIME_S, IntMatrix, Site, TravelMatrix
 
 #: Mean earth radius (IUGG), metres, used by the haversine formula.
@@ -87,23 +87,27 @@ class FixedLeg:
     name: str = ""
 
     def __post_init__(self) -> None:
-        obj = f"fixed leg '{self.name or f'{self.from_site_id}->{self.to_site_id}'}'"
+        leg = self.name or f"{self.from_site_id}->{self.to_site_id}"
         for field_name in ("from_site_id", "to_site_id"):
             value = getattr(self, field_name)
             if not isinstance(value, str) or not value.strip():
-                raise ProblemError(f"{obj} field '{field_name}': must be a non-empty string, "
-                                   f"got {value!r}")
+                raise _leg_error(leg, field_name, f"must be a non-empty string, got {value!r}",
+                                 value)
         if self.from_site_id == self.to_site_id:
-            raise ProblemError(f"{obj} field 'to_site_id': must differ from from_site_id, "
-                               f"got {self.to_site_id!r} twice")
+            raise _leg_error(leg, "to_site_id", "must differ from from_site_id, "
+                             f"got {self.to_site_id!r} twice", self.to_site_id)
         for field_name, maximum in (("distance_m", 100_000_000), ("duration_s", MAX_TIME_S)):
             value = getattr(self, field_name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer):
-                raise ProblemError(f"{obj} field '{field_name}': must be an integer, "
-                                   f"got {value!r}")
+                raise _leg_error(leg, field_name, f"must be an integer, got {value!r}", value)
             if not 0 <= value <= maximum:
-                raise ProblemError(f"{obj} field '{field_name}': must be within "
-                                   f"[0, {maximum}], got {value}")
+                raise _leg_error(leg, field_name, f"must be within [0, {maximum}], got {value}",
+                                 value)
+
+
+def _leg_error(leg: str, field_name: str, reason: str, value: object) -> ProblemError:
+    return ProblemError(reason, object_kind="fixed leg", object_id=leg, field=field_name,
+                        value=value)
 
 
 def geodesic_matrix(
@@ -244,12 +248,12 @@ def graph_matrix(
     nodes: list[Hashable] = []
     for site_id in site_ids:
         if site_id not in node_of_site:
-            raise ProblemError(f"graph matrix field 'node_of_site': site '{site_id}' has no "
-                               f"graph node")
+            raise ProblemError(f"site '{site_id}' has no graph node",
+                               object_kind="graph matrix", field="node_of_site", value=site_id)
         node = node_of_site[site_id]
         if node not in graph:
-            raise ProblemError(f"graph matrix field 'node_of_site': node {node!r} of site "
-                               f"'{site_id}' is not in the graph")
+            raise ProblemError(f"node {node!r} of site '{site_id}' is not in the graph",
+                               object_kind="graph matrix", field="node_of_site", value=node)
         nodes.append(node)
     n = len(site_ids)
     dist = np.zeros((n, n), dtype=np.float64)
@@ -258,8 +262,9 @@ def graph_matrix(
         reached = _dijkstra(graph, source, set(nodes), length_attr, time_attr)
         for j, target in enumerate(nodes):
             if target not in reached:
-                raise ProblemError(f"graph matrix: no path from site '{site_ids[i]}' to site "
-                                   f"'{site_ids[j]}' (nodes {source!r} -> {target!r})")
+                raise ProblemError(f"no path from site '{site_ids[i]}' to site "
+                                   f"'{site_ids[j]}' (nodes {source!r} -> {target!r})",
+                                   object_kind="graph matrix")
             dur[i, j], dist[i, j] = reached[target]
     return TravelMatrix(site_ids, round_distance_m(dist), round_up_duration_s(dur))
 
@@ -297,12 +302,14 @@ def _edge_weights(u: Hashable, v: Hashable, data: Mapping[str, Any], length_attr
     values = []
     for attr in (time_attr, length_attr):
         if attr not in data:
-            raise ProblemError(f"graph matrix: edge {u!r} -> {v!r} has no attribute '{attr}'")
+            raise ProblemError(f"edge {u!r} -> {v!r} has no attribute '{attr}'",
+                               object_kind="graph matrix")
         value = data[attr]
         if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
                 or not math.isfinite(float(value)) or float(value) < 0:
-            raise ProblemError(f"graph matrix: edge {u!r} -> {v!r} attribute '{attr}' must be "
-                               f"a finite number >= 0, got {value!r}")
+            raise ProblemError(f"edge {u!r} -> {v!r} attribute '{attr}' must be "
+                               f"a finite number >= 0, got {value!r}",
+                               object_kind="graph matrix", value=value)
         values.append(float(value))
     return values[0], values[1]
 
@@ -336,8 +343,8 @@ def matrix_from_lists(
         try:
             array = np.asarray(values, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise ProblemError(f"matrix field '{name}': must be a square table of numbers "
-                               f"({exc})") from None
+            raise ProblemError(f"must be a square table of numbers ({exc})",
+                               object_kind="matrix", field=name) from None
         # TravelMatrix checks these floats are whole, finite and >= 0, then stores int64.
         arrays.append(cast(IntMatrix, array))
     return TravelMatrix(tuple(site_ids), arrays[0], arrays[1])
@@ -370,37 +377,40 @@ def with_fixed_legs(matrix: TravelMatrix, legs: Sequence[FixedLeg]) -> TravelMat
     return _shortest_paths(matrix.site_ids, dist, dur)
 
 
-def _check_positive(obj: str, field_name: str, value: object, *, minimum: float,
+def _check_positive(obj: ObjectKind, field_name: str, value: object, *, minimum: float,
                     inclusive: bool) -> None:
     ok = not isinstance(value, bool) and isinstance(value, int | float | np.number) \
         and math.isfinite(float(value)) \
         and (float(value) >= minimum if inclusive else float(value) > minimum)
     if not ok:
         bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
-        raise ProblemError(f"{obj} field '{field_name}': must be a finite number {bound}, "
-                           f"got {value!r}")
+        raise ProblemError(f"must be a finite number {bound}, got {value!r}",
+                           object_kind=obj, field=field_name, value=value)
 
 
 def _check_unique(site_ids: tuple[str, ...]) -> None:
     seen: set[str] = set()
     for site_id in site_ids:
         if site_id in seen:
-            raise ProblemError(f"matrix field 'site_ids': duplicate site id '{site_id}'")
+            raise ProblemError(f"duplicate site id '{site_id}'", object_kind="matrix",
+                               field="site_ids", value=site_id)
         seen.add(site_id)
 
 
 def _leg_only_groups(site_ids: tuple[str, ...],
                      leg_only_site_ids: Collection[str]) -> dict[str, str]:
     if isinstance(leg_only_site_ids, str):
-        raise ProblemError("geodesic matrix field 'leg_only_site_ids': must be a collection of "
-                           f"site ids, got the string {leg_only_site_ids!r}")
+        raise ProblemError("must be a collection of site ids, got the string "
+                           f"{leg_only_site_ids!r}", object_kind="geodesic matrix",
+                           field="leg_only_site_ids", value=leg_only_site_ids)
     if isinstance(leg_only_site_ids, Mapping):
         groups = {str(k): f"group:{v}" for k, v in leg_only_site_ids.items()}
     else:
         groups = {str(k): "group:leg-only" for k in leg_only_site_ids}
     unknown = sorted(set(groups) - set(site_ids))
     if unknown:
-        raise ProblemError(f"geodesic matrix field 'leg_only_site_ids': unknown sites {unknown}")
+        raise ProblemError(f"unknown sites {unknown}", object_kind="geodesic matrix",
+                           field="leg_only_site_ids", value=unknown)
     return groups
 
 
@@ -409,12 +419,13 @@ def _apply_legs(site_ids: tuple[str, ...], dist: FloatMatrix, dur: FloatMatrix,
     index = {s: i for i, s in enumerate(site_ids)}
     for leg in legs:
         if not isinstance(leg, FixedLeg):
-            raise ProblemError(f"matrix field 'fixed_legs': must hold FixedLeg objects, "
-                               f"got {leg!r}")
+            raise ProblemError(f"must hold FixedLeg objects, got {leg!r}", object_kind="matrix",
+                               field="fixed_legs", value=leg)
         for field_name in ("from_site_id", "to_site_id"):
             if getattr(leg, field_name) not in index:
-                raise ProblemError(f"fixed leg '{leg.name or leg.from_site_id}' field "
-                                   f"'{field_name}': unknown site {getattr(leg, field_name)!r}")
+                raise _leg_error(leg.name or leg.from_site_id, field_name,
+                                 f"unknown site {getattr(leg, field_name)!r}",
+                                 getattr(leg, field_name))
         i, j = index[leg.from_site_id], index[leg.to_site_id]
         pairs = ((i, j), (j, i)) if leg.bidirectional else ((i, j),)
         for a, b in pairs:
@@ -443,6 +454,6 @@ def _shortest_paths(site_ids: tuple[str, ...], dist: FloatMatrix,
             problem = f"sites {not_from_first} cannot be reached from site '{first}'"
         else:
             problem = f"site '{first}' cannot be reached from sites {not_to_first}"
-        raise ProblemError(f"matrix: {problem} (a leg-only site is reached only through a "
-                           f"fixed leg to its group)")
+        raise ProblemError(f"{problem} (a leg-only site is reached only through a fixed leg "
+                           "to its group)", object_kind="matrix")
     return TravelMatrix(site_ids, dist.astype(np.int64), dur.astype(np.int64))

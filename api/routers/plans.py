@@ -39,7 +39,7 @@ from api.store.tables import (
     UserRow,
 )
 from maps import plan_geojson, render_map, render_sheet, stops_csv
-from routing.io import plan_from_dict, problem_from_dict
+from routing.documents import plan_from_dict, problem_from_dict
 from routing.result import ActionKind, VisitKind
 from scenarios.day import DayError, DayNotes, Mode, check_date, request_task_id
 

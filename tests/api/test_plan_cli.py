@@ -9,7 +9,7 @@ import pytest
 from api.cli import main
 from api.planning import OUTPUT_FILES
 from routing import verify
-from routing.io import load_plan, load_problem
+from routing.documents import load_plan, load_problem
 
 
 def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from api.planning import OUTPUT_FILES, plan_day, summary_table, write_outputs
 from routing import verify
-from routing.io import load_plan, load_problem
+from routing.documents import load_plan, load_problem
 
 WEEK = [dt.date(2023, 11, 13) + dt.timedelta(days=k) for k in range(7)]  # Monday..Sunday
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from api.store.db import unit_of_work
 from api.store.tables import PlanRow, PlanStatus, UserRow
 from routing import verify
-from routing.io import plan_from_dict, problem_from_dict
+from routing.documents import plan_from_dict, problem_from_dict
 
 DATE = "2023-11-17"  # a school-run Friday
 
