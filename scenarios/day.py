@@ -1,8 +1,8 @@
 """The day assembly: what must move on a date, as one `routing.Problem`.
 
 `problem_for_day(network, day, requests, due_posts, options)` is pure: the caller (the
-command line or the service, through ``api/planning.py``) gathers the requests and the due
-posts, and gets back the problem to solve. The problem's ``meta`` says what could not be
+command line or the service, through ``api/services/planning.py``) gathers the requests
+and the due posts, and gets back the problem to solve. The problem's ``meta`` says what could not be
 planned and why, in plain JSON-ready data (see `DayNotes`).
 
 Rules:

@@ -28,8 +28,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from api.argtypes import positive_float, positive_int
-from routing import compile_day_search
+from api.cli.argtypes import positive_float, positive_int
 from routing.errors import InstanceFormatError
 from routing.instances import Bks, exact_distance, read_bks_csv, read_instance
 
@@ -114,7 +113,7 @@ def solve_one(path: str | Path, solver: str, budget_s: float, seed: int,
         _run_bookrun(problem, row, budget_s, seed, workers)
         row["workers"] = workers
     elif solver in ("pyvrp", "vroom"):
-        from api.peers import PEERS
+        from api.bench.peers import PEERS
 
         result = PEERS[solver](problem, budget_s, seed)
         row.update(status=result.status, feasible=result.feasible,
@@ -179,6 +178,8 @@ def run_bench(paths: Iterable[str | Path], *, budget_s: float = 10.0,
             if progress:
                 print(format_row(rows[-1]), flush=True)
     else:
+        from routing import compile_day_search
+
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
                                  initializer=compile_day_search) as pool:
             for row in pool.map(_solve_unit, units):
@@ -298,10 +299,6 @@ def _solver_list(text: str) -> list[str]:
         raise argparse.ArgumentTypeError(
             f"unknown solver(s) {unknown or text!r}; choose from {','.join(SOLVERS)}")
     return names
-
-
-
-
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

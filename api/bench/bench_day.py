@@ -15,13 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from routing import solve, verify
-from scenarios.synth import synthetic_day
-
 
 def run_bench_day(seeds: list[int], *, budget_s: float = 2.0, reference_s: float = 60.0,
                   workers: int = 1, n_sites: int = 40) -> list[dict[str, Any]]:
     """One row per seed: costs, gap of the short solve to the reference, wall times."""
+    from routing import solve, verify  # loads OR-Tools: only when the bench runs
+    from scenarios.synth import synthetic_day
+
     rows = []
     for seed in seeds:
         problem = synthetic_day(seed=seed, n_sites=n_sites)

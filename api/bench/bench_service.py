@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from api.argtypes import iso_date, positive_float, positive_int
+from api.cli.argtypes import iso_date, positive_float, positive_int
 
 PASSWORD = "bench-password-1"
 

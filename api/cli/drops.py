@@ -33,17 +33,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.replay_cli import add_replay_parsers
+from api.cli.replay import add_replay_parsers
+from drops.flags import FLAG_HISTORY_DAYS
 from drops.records import CollectionRecord
+from drops.report import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 
 if TYPE_CHECKING:
-    from api.routers.drops import PostCatalogue
+    from api.services.post_catalogue import PostCatalogue
     from scenarios.network import Network
 
 SOURCES = ("auto", "store", "bundled")
-FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
-#: Flags also read this many days before the fiscal year (as ``GET /drops/flags``).
-FLAG_HISTORY_DAYS = 365
 EXIT_OK = 0
 EXIT_INVALID_INPUT = 2
 
@@ -151,7 +150,7 @@ def load_history(args: argparse.Namespace, *, days_before: int = 0) -> History:
     DropsInputError
         Unknown scenario, the store asked for and not usable, no source with the year.
     """
-    from api.planning import get_network
+    from api.services.planning import get_network
     from api.settings import Settings
     from drops.report import fiscal_year_bounds
     from scenarios.loader import ScenarioError
@@ -181,13 +180,12 @@ def load_history(args: argparse.Namespace, *, days_before: int = 0) -> History:
 def _store_history(url: str, network: Network, year: int, start: dt.datetime,
                    end: dt.datetime) -> tuple[History | None, str]:
     """The store's records, or None and why the store cannot be used."""
-    from sqlalchemy import func, select
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from api.routers.drops import post_catalogue, stored_post_names, stored_records
+    from api.services.post_catalogue import post_catalogue
     from api.store.db import NotMigrated, check_migrated, make_engine, make_session_factory
-    from api.store.tables import CollectionRow
+    from api.store.repositories import count_collections, stored_post_names, stored_records
     from drops.report import fiscal_year_bounds
 
     try:
@@ -210,9 +208,7 @@ def _store_history(url: str, network: Network, year: int, start: dt.datetime,
         with make_session_factory(engine)() as session:
             catalogue = post_catalogue(network, stored_post_names(session))
             year_start, year_end = fiscal_year_bounds(year)
-            count = session.scalar(select(func.count()).select_from(CollectionRow).where(
-                CollectionRow.collected_at >= year_start, CollectionRow.collected_at < year_end,
-                CollectionRow.post_id.in_(set(catalogue.names_ja)))) or 0
+            count = count_collections(session, year_start, year_end, catalogue.names_ja)
             if not count:
                 return None, f"the store {where} holds no collections of FY{year}"
             records = stored_records(session, start, end, set(catalogue.names_ja))
@@ -228,8 +224,8 @@ def _store_history(url: str, network: Network, year: int, start: dt.datetime,
 
 def _bundled_history(network: Network, year: int, start: dt.datetime, end: dt.datetime,
                      why_not_store: str = "") -> History:
-    from api.planning import bundled_history
-    from api.routers.drops import post_catalogue
+    from api.services.planning import bundled_history
+    from api.services.post_catalogue import post_catalogue
     from drops.report import fiscal_year_bounds
 
     demand = network.demand

@@ -11,14 +11,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
-from api.argtypes import non_negative_int, positive_float, positive_int
-from api.bench import add_bench_subcommand
-from api.bench_day import add_bench_day_subcommand
-from api.bench_service import add_bench_service_subcommand
-from api.drops_cli import add_drops_subcommands
-from api.plan_cli import add_plan_subcommand
-from api.service_cli import add_service_subcommands
-from routing import compile_day_search
+from api.bench.bench import add_bench_subcommand
+from api.bench.bench_day import add_bench_day_subcommand
+from api.bench.bench_service import add_bench_service_subcommand
+from api.cli.argtypes import non_negative_int, positive_float, positive_int
+from api.cli.drops import add_drops_subcommands
+from api.cli.plan import add_plan_subcommand
+from api.cli.service import add_service_subcommands
 from routing.errors import FormatError, ProblemError
 from routing.io import load_plan, load_problem, plan_to_json
 from routing.problem import Problem
@@ -31,7 +30,7 @@ EXIT_INVALID_INPUT = 2  # a file is unreadable, not JSON, or breaks the format; 
 EXIT_NO_SOLUTION = 3  # the solver found no plan within its limits
 
 #: Where the golden example pairs live (in the source tree, next to docs/format.md).
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "docs" / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -67,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         if getattr(args, "solves", False):
+            from routing import compile_day_search
+
             compile_day_search()  # loaded before any solve's clock starts
         return handler(args)
     except InvalidInput as exc:
@@ -344,12 +345,6 @@ def _invalid(what: str, path: str | Path, exc: FormatError) -> str:
     count = len(getattr(exc, "problems", lines))
     head = f"invalid {what} file {path}" + (f" ({count} problems)" if count > 1 else "")
     return head + ":\n" + textwrap.indent("\n".join(lines), "  ")
-
-
-
-
-
-
 
 
 def _count(number: int, noun: str) -> str:

@@ -18,9 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from api.argtypes import iso_date, positive_float, positive_int
-from api.planning import OUTPUT_FILES, plan_day, summary_table, write_outputs
-from routing.verify import format_violations
+from api.cli.argtypes import iso_date, positive_float, positive_int
 from scenarios.day import DayError, DayOptions, Mode
 from scenarios.loader import BUNDLED_SCENARIOS, ScenarioError
 
@@ -76,6 +74,11 @@ def add_plan_subcommand(subparsers: Any) -> None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    # The day chain and the renderers (folium) load only for a plan, not for --help.
+    from api.services.plan_outputs import OUTPUT_FILES, summary_table, write_outputs
+    from api.services.planning import plan_day
+    from routing.verify import format_violations
+
     started = time.perf_counter()
     try:
         options = DayOptions(mode=Mode(args.mode), vehicle_count=args.vans,
@@ -99,8 +102,3 @@ def cmd_plan(args: argparse.Namespace) -> int:
               + format_violations(list(day_plan.violations)), file=sys.stderr)
         return 1
     return 0
-
-
-
-
-

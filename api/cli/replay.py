@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from api.argtypes import iso_date, positive_float, positive_int
+from api.cli.argtypes import iso_date, positive_float, positive_int
 from drops.replay import ReplayResult, summary_lines
 from scenarios.network import Network
 
@@ -66,7 +66,7 @@ def add_replay_parsers(drops_subparsers: Any) -> None:
 def _network(command: str, scenario: str, fiscal_year: int) -> Network | None:
     """The scenario's network, or None after saying why its figures are not for
     ``fiscal_year`` (the command then exits with 2)."""
-    from api.planning import get_network
+    from api.services.planning import get_network
     from scenarios.loader import ScenarioError
 
     try:
@@ -82,7 +82,7 @@ def _network(command: str, scenario: str, fiscal_year: int) -> Network | None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from api.replay import run_replay
+    from api.services.replay import run_replay
 
     network = _network("replay", args.scenario, args.fiscal_year)
     if network is None:
@@ -134,7 +134,7 @@ def _result_dict(result: ReplayResult) -> dict[str, Any]:
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
-    from api.replay import forecast_backtests
+    from api.services.replay import forecast_backtests
 
     network = _network("forecast", args.scenario, args.fiscal_year)
     if network is None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import secrets
 import sys
 from typing import Any
 
-from api.argtypes import positive_int
+from api.cli.argtypes import positive_int
 from api.settings import Settings
 
 
@@ -108,7 +109,7 @@ def cmd_db_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_user_create(args: argparse.Namespace) -> int:
-    from api.auth import AccountError, create_user
+    from api.services.accounts import AccountError, create_user
     from api.store.db import (
         NotMigrated,
         check_migrated,
@@ -145,10 +146,14 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What ``bookrun serve`` runs: named, not imported, so that the command line never imports
+#: the HTTP side (uvicorn imports it in the serving process).
+APP_FACTORY = "api.http.app:create_app"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
     from api.store.db import NotMigrated, check_migrated, make_engine
 
     settings = _settings(args.scenario)
@@ -166,7 +171,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     print(f"bookrun serve: http://{args.host}:{args.port}/docs (database "
           f"{_safe(settings.database_url)}, scenario {settings.scenario})")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    # The factory reads its settings from the environment: the scenario chosen here too.
+    os.environ["SCENARIO"] = settings.scenario
+    uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, log_level="info")
     return 0
 
 

@@ -1,6 +1,6 @@
 """The FastAPI application: `create_app` assembles it, `app` is what uvicorn serves.
 
-Routers per resource (``api/routers/``): ``/auth``, ``/sites``, ``/collections``,
+Routers per resource (``api/http/routers/``): ``/auth``, ``/sites``, ``/collections``,
 ``/school-requests``, ``/plans``, ``/drops``, plus ``/health``. The store is opened from the
 settings' ``DATABASE_URL``; a database that is not migrated makes the service refuse to start
 (``bookrun serve``) or answer 503 naming ``bookrun db upgrade``.
@@ -13,12 +13,14 @@ from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.routers import auth, collections, drops, plans, school_requests, sites
+from api.http.errors import register_error_handlers
+from api.http.routers import auth, collections, drops, plans, school_requests, sites
+from api.services.plan_jobs import PlanJobs
+from api.services.plans import schedule_requests
 from api.settings import Settings, get_settings
 from api.store.db import check_migrated, make_engine, make_session_factory
 
@@ -120,7 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     FastAPI
         The application, with ``app.state.settings``, ``.engine`` and
         ``.session_factory``. Nothing touches the database until a request needs it or
-        the app starts (the lifespan checks the migrations).
+        the app starts: the lifespan checks the migrations and puts the plan job runner
+        on ``app.state.plan_jobs`` (its worker process starts with the first plan).
     """
     settings = settings if settings is not None else get_settings()
 
@@ -128,9 +131,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         check_migrated(application.state.engine)  # refuse to start on an old database
         application.state.migrated = True
-        yield
-        jobs = getattr(application.state, "plan_jobs", None)
-        if jobs is not None:
+        jobs = PlanJobs(application.state.session_factory, after_done=schedule_requests)
+        application.state.plan_jobs = jobs
+        try:
+            yield
+        finally:
             jobs.shutdown()
 
     application = FastAPI(title=TITLE, description=DESCRIPTION, version=_version("bookrun"),
@@ -140,17 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.session_factory = make_session_factory(application.state.engine)
     application.state.migrated = False
 
-    @application.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        """422 with each problem's field path, message and (short) input."""
-        errors = []
-        for error in exc.errors():
-            location = [str(part) for part in error.get("loc", ()) if part != "body"]
-            errors.append({"field": ".".join(location) or "body", "msg": error.get("msg"),
-                           "input": _short(error.get("input"))})
-        first = errors[0] if errors else {"field": "body", "msg": "invalid"}
-        return JSONResponse(status_code=422, content={
-            "detail": f"field '{first['field']}': {first['msg']}", "errors": errors})
+    register_error_handlers(application)
 
     @application.get("/health", response_model=Health, tags=["health"],
                      summary="Liveness check")
@@ -164,12 +159,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         application.include_router(router)
     application.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     return application
-
-
-def _short(value: Any) -> Any:
-    text = repr(value)
-    return value if len(text) <= 200 and isinstance(value, str | int | float | None) \
-        else text[:200]
 
 
 app = create_app()

@@ -1,9 +1,8 @@
-"""Accounts, passwords and bearer tokens, and the role checks every router uses.
+"""Accounts, passwords and bearer tokens, without HTTP (the command line creates accounts
+with them; `api.http.auth` turns a request's token into a `Principal`).
 
 Passwords are stored as scrypt hashes (hashlib, salted per user); tokens are random and
-stored only as their SHA-256. A request without a valid token gets 401; a valid token of
-the wrong role gets 403; a school librarian asking for another school's data gets 404,
-never the data.
+stored only as their SHA-256.
 """
 
 from __future__ import annotations
@@ -13,17 +12,15 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep
+from api.services.errors import Forbidden, InvalidToken, Unauthorized
 from api.store.db import now_utc
 from api.store.tables import Role, SiteRow, TokenRow, UserRow
+from scenarios.network import SiteKind
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
@@ -74,7 +71,7 @@ def create_user(session: Session, username: str, role: Role | str, password: str
         raise AccountError(f"field 'username': {username!r} already exists")
     if role is Role.SCHOOL_LIBRARIAN:
         site = session.get(SiteRow, school_site_id) if school_site_id else None
-        if site is None or site.kind != "school":
+        if site is None or site.kind != SiteKind.SCHOOL:
             raise AccountError(f"field 'school': a school librarian needs the id of a school "
                                f"site, got {school_site_id!r}")
     elif school_site_id:
@@ -106,40 +103,40 @@ class Principal:
     school_site_id: str | None
 
 
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail,
-                         headers={"WWW-Authenticate": "Bearer"})
+def principal_for_token(session: Session, token: str) -> Principal:
+    """The user behind a bearer token.
 
-
-def current_principal(request: Request, session: SessionDep) -> Principal:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("not authenticated: send 'Authorization: Bearer <token>' "
-                            "(POST /auth/token gives one)")
-    row = session.scalar(select(TokenRow).where(TokenRow.token_hash == token_hash(
-        token.strip())))
+    Raises
+    ------
+    InvalidToken
+        The token is unknown, expired, or its account is disabled.
+    """
+    row = session.scalar(select(TokenRow).where(TokenRow.token_hash == token_hash(token)))
     if row is None or row.expires_at <= now_utc() or row.user.disabled:
-        raise _unauthorized("the token is unknown, expired or revoked")
+        raise InvalidToken("the token is unknown, expired or revoked")
     user = row.user
     return Principal(user.user_id, user.username, user.role, user.school_site_id)
 
 
-PrincipalDep = Annotated[Principal, Depends(current_principal)]
+def require_role(principal: Principal, roles: tuple[Role, ...]) -> Principal:
+    """``principal`` when its role is one of ``roles``, else `Forbidden` naming them."""
+    if principal.role not in roles:
+        allowed = ", ".join(r.value for r in roles)
+        raise Forbidden(f"role {principal.role.value} may not do this (allowed: {allowed})")
+    return principal
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
-    """A dependency admitting only ``roles`` (403 for the others)."""
-    allowed = ", ".join(r.value for r in roles)
+def log_in(session: Session, username: str, password: str, ttl: dt.timedelta
+           ) -> tuple[UserRow, str, dt.datetime]:
+    """A new token for ``username`` and ``password``: (user, token, expires at).
 
-    def check(principal: PrincipalDep) -> Principal:
-        if principal.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                detail=f"role {principal.role.value} may not do this "
-                                       f"(allowed: {allowed})")
-        return principal
-
-    return check
-
-
-StaffDep = Annotated[Principal, Depends(require(Role.STAFF))]
+    Raises
+    ------
+    Unauthorized
+        No such (enabled) account, or the wrong password.
+    """
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None or user.disabled or not check_password(password, user.password_hash):
+        raise Unauthorized("wrong username or password")
+    token, expires_at = issue_token(session, user, ttl)
+    return user, token, expires_at

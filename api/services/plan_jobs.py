@@ -24,43 +24,48 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.store.db import now_utc, unit_of_work
 from api.store.tables import PlanRow, PlanStatus
-from routing import compile_day_search
+from drops.records import CollectionRecord
+from routing.io import plan_to_dict, problem_to_dict
+from scenarios.day import DayOptions
+from scenarios.demand import MaterialRequest
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class PlanJob:
-    """What a worker needs to plan a day: plain data only (it crosses a process boundary)."""
+    """What a worker needs to plan a day; pickled to the worker process as it is."""
 
     plan_id: int
     scenario: str
-    plan_date: str  # ISO date
-    options: dict[str, Any]
-    requests: list[dict[str, Any]]  # MaterialRequest fields
+    plan_date: dt.date
+    options: DayOptions
+    requests: tuple[MaterialRequest, ...]
     time_limit_s: float
     post_policy: str = "forecast"
-    history: list[dict[str, Any]] | None = None  # stored collections: post_id, at, items
+    history: tuple[CollectionRecord, ...] | None = None  # the stored collections
 
 
-def run_plan_job(job: PlanJob) -> dict[str, Any]:
-    """Plan the day in this process and return JSON-ready results (the worker's entry)."""
-    from api.planning import plan_day, summary_table
-    from drops.records import CollectionRecord
-    from routing.io import plan_to_dict, problem_to_dict
-    from scenarios.day import DayOptions
-    from scenarios.demand import MaterialRequest, Purpose
+@dataclass(frozen=True)
+class PlanOutcome:
+    """A worker's answer, pickled back: what the plan's row keeps. The problem and the plan
+    come as their JSON documents (docs/format.md), written in the worker: a `Problem` or a
+    `Plan` holds read-only mappings, which do not pickle. The summary is JSON-ready: per
+    van, unassigned tasks, the terminal table."""
 
-    requests = [MaterialRequest(r["request_id"], r["from_site_id"], r["to_site_id"],
-                                int(r["items"]), Purpose(r.get("purpose", "request")),
-                                note=r.get("note", "")) for r in job.requests]
-    options = DayOptions(**job.options)
-    history = None if job.history is None else [
-        CollectionRecord(h["post_id"], dt.datetime.fromisoformat(h["at"]), int(h["items"]))
-        for h in job.history]
-    day_plan = plan_day(job.scenario, dt.date.fromisoformat(job.plan_date), requests=requests,
-                        options=options, time_limit_s=job.time_limit_s,
-                        post_policy=job.post_policy, history=history)
+    problem_json: str
+    plan_json: str
+    summary: dict[str, Any]
+
+
+def run_plan_job(job: PlanJob) -> PlanOutcome:
+    """Plan the day in this process (the worker's entry)."""
+    from api.services.plan_outputs import summary_table
+    from api.services.planning import plan_day
+
+    day_plan = plan_day(job.scenario, job.plan_date, requests=job.requests,
+                        options=job.options, time_limit_s=job.time_limit_s,
+                        post_policy=job.post_policy, history=job.history)
     plan = day_plan.plan
     vans = []
     for route in plan.routes:
@@ -86,8 +91,8 @@ def run_plan_job(job: PlanJob) -> dict[str, Any]:
         "verify_violations": len(day_plan.violations),
         "table": summary_table(day_plan),
     }
-    return {"problem": problem_to_dict(day_plan.problem), "plan": plan_to_dict(plan),
-            "summary": summary}
+    return PlanOutcome(json.dumps(problem_to_dict(day_plan.problem), ensure_ascii=False),
+                       json.dumps(plan_to_dict(plan), ensure_ascii=False), summary)
 
 
 #: Called in the job thread after a plan is stored as done: (session, plan row, summary).
@@ -113,6 +118,8 @@ class PlanJobs:
             if self._thread is None:
                 # The worker loads the compiled day search before its first job, so
                 # that no solve spends its time limit loading it.
+                from routing import compile_day_search
+
                 self._pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                     initializer=compile_day_search)
@@ -158,7 +165,7 @@ class PlanJobs:
             row.started_at = now_utc()
         assert self._pool is not None
         try:
-            result = self._pool.submit(run_plan_job, job).result()
+            outcome = self._pool.submit(run_plan_job, job).result()
         except Exception as exc:
             logger.warning("plan %s failed: %s", job.plan_id, exc)
             with unit_of_work(self.session_factory) as session:
@@ -172,10 +179,10 @@ class PlanJobs:
             row = session.get(PlanRow, job.plan_id)
             if row is None:
                 return
-            row.problem_json = json.dumps(result["problem"], ensure_ascii=False)
-            row.plan_json = json.dumps(result["plan"], ensure_ascii=False)
-            row.summary = result["summary"]
+            row.problem_json = outcome.problem_json
+            row.plan_json = outcome.plan_json
+            row.summary = outcome.summary
             row.status = PlanStatus.DONE
             row.finished_at = now_utc()
             if self.after_done is not None:
-                self.after_done(session, row, result["summary"])
+                self.after_done(session, row, outcome.summary)

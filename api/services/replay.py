@@ -1,5 +1,6 @@
-"""The return-post replay and forecast backtest for a scenario: composes the pure pieces
-(`drops.replay`, `drops.forecast`, `scenarios.problem_for_day`, `routing.solve`).
+"""The return-post replay and forecast backtest for a scenario (the year chain): composes
+the pure pieces (`drops.replay`, `drops.forecast`, `scenarios.posts`,
+`scenarios.problem_for_day`, `routing.solve`).
 
 The policy's forecasts are fitted on a *training* year: the same fiscal year drawn with
 another seed and collected by the rota (so the models learn the weekday profile and the
@@ -14,64 +15,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from drops.forecast import Backtest, InflowModel, backtest, fit_inflow
 from drops.policy import PolicySettings
-from drops.records import CollectionRecord, PostRules
+from drops.records import CollectionRecord
 from drops.replay import DayOutcome, ReplayPost, ReplayResult, draw_inflows, replay
-from drops.rota import DuePost, history_from_rota, rota_due_posts, spread_evenly
-from routing.ortools_solver import solve
+from drops.rota import DuePost, history_from_rota
 from routing.verify import format_violations, verify
-from scenarios.calendar import dates, fiscal_year_dates
+from scenarios.calendar import TOKYO, fiscal_year_dates
 from scenarios.day import DayOptions, problem_for_day
 from scenarios.demand import requests_for_day
-from scenarios.network import Network, SiteKind
+from scenarios.network import Network
+from scenarios.posts import closed_days, replay_posts
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 NOON = dt.time(12, 0, tzinfo=TOKYO)
 #: The training draw's seed is the test seed plus this.
 TRAINING_SEED_OFFSET = 1_000
-
-
-def post_rules(network: Network) -> dict[str, PostRules]:
-    """Each return post's rules from sites.csv (capacity default 100, interval 7 days)."""
-    return {s.site_id: PostRules(s.site_id, capacity_items=s.post_capacity_items or 100,
-                                 max_interval_days=s.post_max_interval_days or 7)
-            for s in network.sites_of_kind(SiteKind.RETURN_POST)}
-
-
-def closed_days(network: Network, first: dt.date, last: dt.date) -> frozenset[dt.date]:
-    """Days the hub is closed: its returns go to the posts."""
-    hub = network.calendar_of(network.hub_site_id)
-    return frozenset(d for d in dates(first, last) if not hub.is_open(d))
-
-
-def replay_posts(network: Network) -> list[ReplayPost]:
-    """The scenario's posts with their report month totals (annual-only posts: a twelfth
-    a month) and their rota days."""
-    demand = network.demand
-    first, last = fiscal_year_dates(demand.fiscal_year)
-    months = [(d.year, d.month) for d in dates(first, last) if d.day == 1]
-    rota: dict[str, set[dt.date]] = {}
-    for day in dates(first, last):
-        for post in rota_due_posts(day, demand.post_items_by_month,
-                                   demand.post_collections_by_month, demand.post_annual,
-                                   demand.fiscal_year):
-            rota.setdefault(post.post_id, set()).add(day)
-    rules = post_rules(network)
-    posts = []
-    for site in network.sites_of_kind(SiteKind.RETURN_POST):
-        if site.site_id in demand.post_items_by_month:
-            month_items = dict(demand.post_items_by_month[site.site_id])
-        elif site.site_id in demand.post_annual:
-            items, _ = demand.post_annual[site.site_id]
-            month_items = {m: spread_evenly(items, 12, k + 1) for k, m in enumerate(months)}
-        else:
-            continue
-        posts.append(ReplayPost(site.site_id, site.name_ja, rules[site.site_id], month_items,
-                                frozenset(rota.get(site.site_id, ()))))
-    return posts
 
 
 def train_models(network: Network, posts: Sequence[ReplayPost], first: dt.date,
@@ -98,6 +57,8 @@ class _Router:
                                   list(due), DayOptions())
         if not problem.tasks:
             return DayOutcome(frozenset())
+        from routing.ortools_solver import solve  # loads OR-Tools: only when solving
+
         plan = solve(problem, time_limit_s=self.time_limit_s, seed=0)
         self.solves += 1
         violations = verify(problem, plan)

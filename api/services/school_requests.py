@@ -1,78 +1,63 @@
-"""School requests without HTTP: filing, edits, the status lifecycle and the planner's helpers.
+"""School requests without HTTP: who sees which, filing, edits and the list.
 
 A school librarian (学校司書) asks for N items on a topic for a class, from the city library
-(the scenario's hub) or from another school, needed by a date. Each request moves through
+(the scenario's hub) or from another school, needed by a date. The request then moves
+through the statuses of `api.services.school_request_lifecycle`; filing and every edit add
+an event there too.
 
-```text
-requested ──accept──▶ accepted ──(planner)──▶ scheduled ──▶ delivered ──▶ returned
-    │                    │
-    └──cancel / reject───┴──▶ cancelled / rejected
-```
-
-and every step, and every edit, adds a `SchoolRequestEventRow` (who, when, from which
-status to which, a note, the changed fields as ``{field: {"old": .., "new": ..}}``).
+Who sees what: staff every request; a school librarian their own school's (another
+school's answers `NotFound`, never its data, and asking to list another school's
+`Forbidden`); the contractor those they carry, ``scheduled`` or ``delivered``.
 
 Every function here takes a `Session`, adds and flushes, and never commits: the caller owns
-the unit of work. The planner (``api/routers/plans.py``) uses `requests_to_plan`,
-`mark_scheduled` and `mark_delivered`; ``api/routers/school_requests.py`` uses the rest.
-Errors are `RequestInvalid` (the caller answers 422), `TransitionError` and
-`IdempotencyConflict` (409).
+the unit of work. Errors are `RequestInvalid` (422), `TransitionError` and
+`IdempotencyConflict` (409), `NotFound` and `Forbidden`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.store.db import TOKYO, now_utc
-from api.store.tables import RequestStatus, SchoolRequestEventRow, SchoolRequestRow, SiteRow
+from api.services.accounts import Principal
+from api.services.errors import Conflict, Forbidden, NotFound
+from api.services.school_request_lifecycle import (
+    RequestInvalid,
+    TransitionError,
+    jsonable,
+    record_event,
+)
+from api.store.db import now_utc
+from api.store.tables import (
+    RequestStatus,
+    Role,
+    SchoolRequestEventRow,
+    SchoolRequestRow,
+    SiteRow,
+)
+from scenarios.calendar import TOKYO
 from scenarios.loader import load_network
+from scenarios.network import SiteKind
 
 S = RequestStatus
 
-#: For each status a request can move to, the statuses it may come from.
-ALLOWED_FROM: Mapping[RequestStatus, frozenset[RequestStatus]] = {
-    S.ACCEPTED: frozenset({S.REQUESTED}),
-    S.REJECTED: frozenset({S.REQUESTED, S.ACCEPTED}),
-    S.CANCELLED: frozenset({S.REQUESTED, S.ACCEPTED}),
-    S.SCHEDULED: frozenset({S.ACCEPTED, S.SCHEDULED}),  # scheduled again: a re-plan
-    S.DELIVERED: frozenset({S.SCHEDULED}),
-    S.RETURNED: frozenset({S.DELIVERED}),
-}
 #: The statuses in which the fields of a request may still be changed.
 EDITABLE = frozenset({S.REQUESTED, S.ACCEPTED})
 #: The fields `change_request` may change (API names; ``needed_by`` is ``needed_by_date``).
 EDITABLE_FIELDS = ("from_site_id", "items", "topic", "for_class", "needed_by")
-SCHOOL_KIND = "school"
+#: The statuses a contractor sees: the requests they carry.
+CONTRACTOR_STATUSES = frozenset({S.SCHEDULED, S.DELIVERED})
 
 
-class RequestInvalid(ValueError):
-    """The input cannot be accepted; the message starts ``field '<name>': ``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"field '{field}': {message}")
-        self.field = field
-
-
-class TransitionError(Exception):
-    """The request's status does not allow what was asked (answered 409)."""
-
-    def __init__(self, request: SchoolRequestRow, wanted: str, message: str) -> None:
-        super().__init__(message)
-        self.request_id = request.request_id
-        self.current = RequestStatus(request.status)
-        self.wanted = wanted
-
-
-class IdempotencyConflict(Exception):
-    """An ``Idempotency-Key`` already names a different request (answered 409)."""
+class IdempotencyConflict(Conflict):
+    """An ``Idempotency-Key`` already names a different request (409)."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +92,7 @@ class RequestFields:
 
     def snapshot(self) -> dict[str, Any]:
         """JSON-ready values, dates as ISO strings."""
-        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+        return {f.name: jsonable(getattr(self, f.name)) for f in fields(self)}
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -123,7 +104,7 @@ def check_school(session: Session, school_site_id: str, sites: ScenarioSites) ->
     if site is None or site.scenario != sites.scenario_id:
         raise RequestInvalid("school_site_id", f"no site {school_site_id!r} in scenario "
                                                f"{sites.scenario_id!r}")
-    if site.kind != SCHOOL_KIND:
+    if site.kind != SiteKind.SCHOOL:
         raise RequestInvalid("school_site_id", f"{school_site_id!r} is a {site.kind}, "
                                                f"not a school")
     return site
@@ -138,7 +119,7 @@ def check_from(session: Session, from_site_id: str, school_site_id: str,
     rule = f"must be the hub ({sites.hub_site_id}) or another school of the scenario"
     if site is None or site.scenario != sites.scenario_id:
         raise RequestInvalid("from_site_id", f"{rule}; no site {from_site_id!r}")
-    if site.kind != SCHOOL_KIND:
+    if site.kind != SiteKind.SCHOOL:
         raise RequestInvalid("from_site_id", f"{rule}; {from_site_id!r} is a {site.kind}")
     if from_site_id == school_site_id:
         raise RequestInvalid("from_site_id", f"{rule}; {from_site_id!r} is the requesting "
@@ -277,8 +258,8 @@ def change_request(session: Session, request: SchoolRequestRow, by_user_id: int,
     for name, value in wanted.items():
         if name not in EDITABLE_FIELDS:
             raise RequestInvalid(name, f"cannot be changed (only {', '.join(EDITABLE_FIELDS)})")
-        if _jsonable(value) != current[name]:
-            changes[name] = {"old": current[name], "new": _jsonable(value)}
+        if jsonable(value) != current[name]:
+            changes[name] = {"old": current[name], "new": jsonable(value)}
     if not changes:
         raise RequestInvalid("body", "nothing to change: every value given equals the "
                                      "request's")
@@ -288,144 +269,7 @@ def change_request(session: Session, request: SchoolRequestRow, by_user_id: int,
         check_needed_by(wanted["needed_by"], today if today is not None else today_in_tokyo())
     for name in changes:
         setattr(request, "needed_by_date" if name == "needed_by" else name, wanted[name])
-    return _event(session, request, by_user_id, status, note=note, changes=changes)
-
-
-# --- the lifecycle -------------------------------------------------------------------------
-
-
-def _event(session: Session, request: SchoolRequestRow, by_user_id: int,
-           to_status: RequestStatus, *, note: str = "",
-           changes: dict[str, Any] | None = None) -> SchoolRequestEventRow:
-    now = now_utc()
-    event = SchoolRequestEventRow(at=now, by_user_id=by_user_id,
-                                  from_status=RequestStatus(request.status).value,
-                                  to_status=to_status.value, note=note, changes=changes)
-    request.events.append(event)
-    request.status = to_status
-    request.updated_at = now
-    session.flush()
-    return event
-
-
-def move(session: Session, request: SchoolRequestRow, to_status: RequestStatus,
-         by_user_id: int, *, note: str = "", changes: dict[str, Any] | None = None
-         ) -> SchoolRequestEventRow:
-    """Move ``request`` to ``to_status`` and record the event.
-
-    Raises
-    ------
-    TransitionError
-        ``to_status`` cannot follow the request's status (`ALLOWED_FROM`); the message
-        names both.
-    """
-    current = RequestStatus(request.status)
-    allowed = ALLOWED_FROM.get(to_status, frozenset())
-    if current not in allowed:
-        where = ", ".join(sorted(s.value for s in allowed)) or "no status"
-        raise TransitionError(request, to_status.value, (
-            f"request {request.request_id} is {current.value}: it cannot become "
-            f"{to_status.value} (only from {where})"))
-    return _event(session, request, by_user_id, to_status, note=note, changes=changes)
-
-
-def accept(session: Session, request: SchoolRequestRow, by_user_id: int,
-           note: str = "") -> SchoolRequestEventRow:
-    return move(session, request, S.ACCEPTED, by_user_id, note=note)
-
-
-def reject(session: Session, request: SchoolRequestRow, by_user_id: int,
-           reason: str) -> SchoolRequestEventRow:
-    """Reject with a reason the school sees (`RequestInvalid` when it is blank)."""
-    if not reason.strip():
-        raise RequestInvalid("reason", "a rejection needs a reason the school can read")
-    event = move(session, request, S.REJECTED, by_user_id, note=reason)
-    request.status_reason = reason
-    return event
-
-
-def cancel(session: Session, request: SchoolRequestRow, by_user_id: int,
-           reason: str = "") -> SchoolRequestEventRow:
-    event = move(session, request, S.CANCELLED, by_user_id, note=reason)
-    request.status_reason = reason
-    return event
-
-
-def requests_to_plan(session: Session, plan_date: dt.date) -> list[SchoolRequestRow]:
-    """The requests a plan of ``plan_date`` should serve.
-
-    These are the ``accepted`` requests not yet scheduled whose ``needed_by`` is on or
-    after ``plan_date``, and the requests already ``scheduled`` for ``plan_date`` (so a
-    re-plan of the date keeps them). Ordered by ``needed_by``, then id.
-    """
-    rows = session.scalars(select(SchoolRequestRow).where(or_(
-        (SchoolRequestRow.status == S.ACCEPTED)
-        & (SchoolRequestRow.scheduled_date.is_(None))
-        & (SchoolRequestRow.needed_by_date >= plan_date),
-        (SchoolRequestRow.status == S.SCHEDULED)
-        & (SchoolRequestRow.scheduled_date == plan_date),
-    )).order_by(SchoolRequestRow.needed_by_date, SchoolRequestRow.request_id))
-    return list(rows)
-
-
-def mark_scheduled(session: Session, request: SchoolRequestRow, plan_id: int,
-                   plan_date: dt.date, by_user_id: int) -> SchoolRequestEventRow | None:
-    """A plan of ``plan_date`` serves ``request``: it becomes (or stays) ``scheduled``.
-
-    An ``accepted`` request is scheduled; one already ``scheduled`` (a re-plan) takes the
-    new plan and date, recorded as changes of ``plan_id`` and ``scheduled_date``. Marking
-    it again with the same plan and date changes nothing and returns ``None``.
-
-    Raises
-    ------
-    TransitionError
-        The request is neither ``accepted`` nor ``scheduled``.
-    """
-    if (request.status == S.SCHEDULED and request.plan_id == plan_id
-            and request.scheduled_date == plan_date):
-        return None
-    changes = {
-        "plan_id": {"old": request.plan_id, "new": plan_id},
-        "scheduled_date": {"old": _jsonable(request.scheduled_date),
-                           "new": plan_date.isoformat()},
-    }
-    event = move(session, request, S.SCHEDULED, by_user_id,
-                 note=f"plan {plan_id} of {plan_date.isoformat()}", changes=changes)
-    request.plan_id = plan_id
-    request.scheduled_date = plan_date
-    session.flush()
-    return event
-
-
-def mark_unscheduled(session: Session, request: SchoolRequestRow, plan_id: int,
-                     by_user_id: int) -> SchoolRequestEventRow | None:
-    """A newer plan of the request's date no longer serves it: back to ``accepted`` (so
-    the next plan picks it up), recorded as an event. Only a ``scheduled`` request on an
-    older plan moves; anything else returns ``None``."""
-    if request.status != S.SCHEDULED or request.plan_id == plan_id:
-        return None
-    changes = {"plan_id": {"old": request.plan_id, "new": None},
-               "scheduled_date": {"old": _jsonable(request.scheduled_date), "new": None}}
-    event = _event(session, request, by_user_id, S.ACCEPTED,
-                   note=f"plan {plan_id} (a re-plan of {_jsonable(request.scheduled_date)}) "
-                        f"does not serve it", changes=changes)
-    request.plan_id = None
-    request.scheduled_date = None
-    session.flush()
-    return event
-
-
-def mark_delivered(session: Session, request: SchoolRequestRow, by_user_id: int,
-                   note: str = "") -> SchoolRequestEventRow:
-    """The materials reached the school: ``scheduled`` → ``delivered`` (else
-    `TransitionError`)."""
-    return move(session, request, S.DELIVERED, by_user_id, note=note)
-
-
-def mark_returned(session: Session, request: SchoolRequestRow, by_user_id: int,
-                  note: str = "") -> SchoolRequestEventRow:
-    """The materials came back: ``delivered`` → ``returned`` (else `TransitionError`)."""
-    return move(session, request, S.RETURNED, by_user_id, note=note)
+    return record_event(session, request, by_user_id, status, note=note, changes=changes)
 
 
 def user_ids(rows: Iterable[SchoolRequestRow]) -> set[int]:
@@ -435,3 +279,76 @@ def user_ids(rows: Iterable[SchoolRequestRow]) -> set[int]:
         ids.add(row.created_by_user_id)
         ids.update(e.by_user_id for e in row.events)
     return ids
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def may_see(principal: Principal, row: SchoolRequestRow) -> bool:
+    """Whether ``principal`` may see the request (see the module doc)."""
+    if principal.role is Role.SCHOOL_LIBRARIAN:
+        return row.school_site_id == principal.school_site_id
+    if principal.role is Role.CONTRACTOR:
+        return row.status in CONTRACTOR_STATUSES
+    return True
+
+
+def load(session: Session, request_id: int, principal: Principal, *,
+         for_update: bool = False) -> SchoolRequestRow:
+    """The request, locked when it is going to change; `NotFound` when the caller may not
+    see it."""
+    row = session.get(SchoolRequestRow, request_id, with_for_update=for_update)
+    if row is None or not may_see(principal, row):
+        raise NotFound(f"no school request {request_id}")
+    return row
+
+
+def school_of_filer(principal: Principal, school_site_id: str | None) -> str:
+    """The school a request is filed for: a librarian's own (another school's id is
+    `Forbidden`); staff must name it (else `RequestInvalid`)."""
+    if principal.role is Role.SCHOOL_LIBRARIAN:
+        if school_site_id is not None and school_site_id != principal.school_site_id:
+            raise Forbidden(f"a school librarian files requests only for their own school "
+                            f"({principal.school_site_id}), not {school_site_id!r}")
+        school_site_id = principal.school_site_id
+    if school_site_id is None:
+        raise RequestInvalid("school_site_id", "staff must name the school")
+    return school_site_id
+
+
+def list_requests(session: Session, principal: Principal, *,
+                  statuses: Collection[RequestStatus] | None = None,
+                  school_site_id: str | None = None, needed_by_from: dt.date | None = None,
+                  needed_by_to: dt.date | None = None, offset: int = 0, limit: int = 50
+                  ) -> tuple[int, list[SchoolRequestRow]]:
+    """(how many match, the page of them newest first) among those ``principal`` sees;
+    asking for another school (a librarian) or other statuses (the contractor) is
+    `Forbidden`."""
+    if needed_by_from and needed_by_to and needed_by_from > needed_by_to:
+        raise RequestInvalid("needed_by_from", f"{needed_by_from} is after needed_by_to "
+                                               f"{needed_by_to}")
+    query = select(SchoolRequestRow)
+    if principal.role is Role.SCHOOL_LIBRARIAN:
+        if school_site_id is not None and school_site_id != principal.school_site_id:
+            raise Forbidden(f"a school librarian sees only their own school's requests "
+                            f"({principal.school_site_id})")
+        query = query.where(SchoolRequestRow.school_site_id == principal.school_site_id)
+    if principal.role is Role.CONTRACTOR:
+        hidden = set(statuses or ()) - CONTRACTOR_STATUSES
+        if hidden:
+            raise Forbidden(f"the contractor sees only scheduled and delivered requests, not "
+                            f"{', '.join(sorted(hidden))}")
+        query = query.where(SchoolRequestRow.status.in_(statuses or CONTRACTOR_STATUSES))
+    elif statuses:
+        query = query.where(SchoolRequestRow.status.in_(statuses))
+    if school_site_id is not None:
+        query = query.where(SchoolRequestRow.school_site_id == school_site_id)
+    if needed_by_from is not None:
+        query = query.where(SchoolRequestRow.needed_by_date >= needed_by_from)
+    if needed_by_to is not None:
+        query = query.where(SchoolRequestRow.needed_by_date <= needed_by_to)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(session.scalars(query.order_by(
+        SchoolRequestRow.created_at.desc(), SchoolRequestRow.request_id.desc())
+        .offset(offset).limit(limit)))
+    return total, rows

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from api.auth import PrincipalDep, check_password, issue_token
-from api.deps import SessionDep, SettingsDep
+from api.http.auth import PrincipalDep
+from api.http.deps import SessionDep, SettingsDep
+from api.services.accounts import log_in
 from api.store.db import display_time
-from api.store.tables import UserRow
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -43,12 +42,8 @@ class WhoAmI(BaseModel):
 def login(body: TokenRequest, session: SessionDep, settings: SettingsDep) -> TokenResponse:
     """Exchange a username and password for a bearer token (send it as
     ``Authorization: Bearer <token>``). Only the token's hash is stored."""
-    user = session.scalar(select(UserRow).where(UserRow.username == body.username))
-    if user is None or user.disabled or not check_password(body.password, user.password_hash):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED,
-                            detail="wrong username or password")
-    token, expires_at = issue_token(session, user,
-                                    dt.timedelta(hours=settings.token_ttl_hours))
+    user, token, expires_at = log_in(session, body.username, body.password,
+                                     dt.timedelta(hours=settings.token_ttl_hours))
     return TokenResponse(access_token=token, expires_at=display_time(expires_at),
                          role=user.role.value, school_site_id=user.school_site_id)
 

@@ -3,49 +3,36 @@ collections to check (flags), built from the stored collections. Staff only (ano
 gets 403, no token 401).
 
 The posts, their order and capacities come from the service's scenario (``SCENARIO``),
-their names from the ``site`` table. The functions above the routes hold no HTTP:
-``bookrun drops`` reads the store through them too.
+their names from the ``site`` table (`api.services.post_catalogue`, which ``bookrun drops``
+reads the store through too).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
-from api.auth import StaffDep
-from api.deps import SessionDep, SettingsDep
-from api.planning import get_network
-from api.replay import post_rules
-from api.schemas.common import ErrorOut
-from api.store.db import display_time, now_utc
-from api.store.tables import CollectionRow, SiteRow
-from drops.chart import report_chart_svg
-from drops.flags import Flag, FlagKind, flag_collections
-from drops.records import CollectionRecord, PostRules
-from drops.report import (
-    PostReport,
-    Report,
-    fiscal_year_bounds,
-    fiscal_year_of,
-    monthly_report,
-    report_csv,
+from api.http.auth import StaffDep
+from api.http.deps import SessionDep, SettingsDep
+from api.http.schemas.common import ErrorOut
+from api.http.schemas.drops import FlagOut, ReportOut, report_out
+from api.services.errors import InvalidField
+from api.services.planning import get_network
+from api.services.post_catalogue import (
+    PostCatalogue,
+    post_catalogue,
+    stored_flags,
+    stored_report,
 )
-from scenarios.network import Network, SiteKind
+from api.store.db import display_time, now_utc
+from api.store.repositories import stored_post_names
+from drops.chart import report_chart_svg
+from drops.flags import FlagKind
+from drops.report import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, fiscal_year_of, report_csv
 
 router = APIRouter(prefix="/drops", tags=["drops"])
-
-#: Fiscal years the endpoints accept.
-FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
-#: Flags judge a collection against the post's collections of this many days before the
-#: fiscal year too (its usual count, and the previous collection of a gap at the start).
-FLAG_HISTORY_DAYS = 365
 
 _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "no valid bearer token"},
@@ -54,136 +41,6 @@ _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 _INVALID: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "a bad value; `detail` starts with `field '<name>': `"}}
 
-
-# --- the posts and the stored collections (no HTTP) -----------------------------------------
-
-
-@dataclass(frozen=True)
-class PostCatalogue:
-    """The return posts of a scenario, in display order, with what the report and the
-    flags need.
-
-    ``annual_only`` are the posts the scenario's report gives annual figures only for, in
-    ``data_fiscal_year`` (their monthly split in the bundled history is a reconstruction);
-    in other years every post gets its months.
-    """
-
-    names_ja: Mapping[str, str]
-    names_en: Mapping[str, str]
-    rules: Mapping[str, PostRules]
-    annual_only: frozenset[str]
-    data_fiscal_year: int | None
-
-    def annual_only_in(self, fiscal_year: int) -> frozenset[str]:
-        return self.annual_only if fiscal_year == self.data_fiscal_year else frozenset()
-
-
-def post_catalogue(network: Network, stored_names: Mapping[str, str] | None = None
-                   ) -> PostCatalogue:
-    """The network's return posts in its order; ``stored_names`` (the ``site`` table's
-    ``name_ja`` by id) override the scenario's names. Rules from sites.csv
-    (`api.replay.post_rules`): ``post_capacity_items`` (default 100) and
-    ``post_max_interval_days`` (default 7)."""
-    posts = network.sites_of_kind(SiteKind.RETURN_POST)
-    names = {s.site_id: (stored_names or {}).get(s.site_id) or s.name_ja for s in posts}
-    return PostCatalogue(names_ja=names, names_en={s.site_id: s.name_en for s in posts},
-                         rules=post_rules(network),
-                         annual_only=frozenset(network.demand.post_annual),
-                         data_fiscal_year=network.demand.fiscal_year)
-
-
-def stored_post_names(session: Session) -> dict[str, str]:
-    """``site_id -> name_ja`` of the return posts in the ``site`` table."""
-    rows = session.execute(select(SiteRow.site_id, SiteRow.name_ja).where(
-        SiteRow.kind == SiteKind.RETURN_POST.value)).all()
-    return {site_id: name_ja for site_id, name_ja in rows}
-
-
-def stored_records(session: Session, start: dt.datetime, end: dt.datetime,
-                   post_ids: set[str] | None = None) -> list[CollectionRecord]:
-    """The stored collections with ``start <= collected_at < end`` (of ``post_ids`` when
-    given), as records, oldest first."""
-    query = select(CollectionRow.post_id, CollectionRow.collected_at, CollectionRow.items,
-                   CollectionRow.collection_id, CollectionRow.source).where(
-        CollectionRow.collected_at >= start, CollectionRow.collected_at < end)
-    if post_ids is not None:
-        query = query.where(CollectionRow.post_id.in_(post_ids))
-    rows = session.execute(query.order_by(CollectionRow.collected_at,
-                                          CollectionRow.collection_id)).all()
-    return [CollectionRecord(post_id, collected_at, items, collection_id, source)
-            for post_id, collected_at, items, collection_id, source in rows]
-
-
-def stored_report(session: Session, catalogue: PostCatalogue, fiscal_year: int) -> Report:
-    """The report of ``fiscal_year`` from the stored collections of the catalogue's posts."""
-    start, end = fiscal_year_bounds(fiscal_year)
-    records = stored_records(session, start, end, set(catalogue.names_ja))
-    return monthly_report(records, fiscal_year, posts=catalogue.names_ja,
-                          annual_only=catalogue.annual_only_in(fiscal_year))
-
-
-def stored_flags(session: Session, catalogue: PostCatalogue, fiscal_year: int) -> list[Flag]:
-    """The flags of the stored collections of ``fiscal_year``, each judged against the
-    post's collections of the year before too (`FLAG_HISTORY_DAYS`)."""
-    start, end = fiscal_year_bounds(fiscal_year)
-    records = stored_records(session, start - dt.timedelta(days=FLAG_HISTORY_DAYS), end,
-                             set(catalogue.names_ja))
-    return flag_collections(records, catalogue.rules, since=start)
-
-
-# --- shapes out -----------------------------------------------------------------------------
-
-
-class PostReportOut(BaseModel):
-    """One post's line. The ``*_by_month`` lists hold 12 values, April..March (``months``),
-    and are null for a post with annual figures only."""
-
-    post_id: str
-    name_ja: str
-    annual_only: bool
-    items: int = Field(description="items in the fiscal year")
-    collections: int = Field(description="collections in the fiscal year")
-    items_per_collection: float | None = Field(
-        description="the year's average, one decimal (null without collections)")
-    items_by_month: list[int] | None
-    collections_by_month: list[int] | None
-    items_per_collection_by_month: list[float | None] | None
-
-
-class ReportOut(BaseModel):
-    fiscal_year: int
-    months: list[str] = Field(description="2023-04 .. 2024-03 for FY2023")
-    rows: list[PostReportOut]
-
-
-class FlagOut(BaseModel):
-    post_id: str
-    name_ja: str
-    collection_id: int | None
-    collected_at: dt.datetime = Field(description="Asia/Tokyo")
-    items: int
-    kind: FlagKind
-    detail: str = Field(description="what looks wrong, in Japanese / English")
-
-
-def _row_out(row: PostReport) -> PostReportOut:
-    by_month = row.items_per_collection_by_month
-    return PostReportOut(
-        post_id=row.post_id, name_ja=row.name_ja, annual_only=row.annual_only,
-        items=row.items, collections=row.collections,
-        items_per_collection=row.items_per_collection,
-        items_by_month=None if row.items_by_month is None else list(row.items_by_month),
-        collections_by_month=(None if row.collections_by_month is None
-                              else list(row.collections_by_month)),
-        items_per_collection_by_month=None if by_month is None else list(by_month))
-
-
-def report_out(report: Report) -> ReportOut:
-    return ReportOut(fiscal_year=report.fiscal_year, months=list(report.month_labels),
-                     rows=[_row_out(row) for row in report.rows])
-
-
-# --- routes ---------------------------------------------------------------------------------
 
 FiscalYearQuery = Annotated[int | None, Query(
     description=f"April..March; {FISCAL_YEAR_MIN}..{FISCAL_YEAR_MAX} (default: the current "
@@ -194,9 +51,8 @@ def _fiscal_year(value: int | None) -> int:
     if value is None:
         return fiscal_year_of(now_utc())
     if not FISCAL_YEAR_MIN <= value <= FISCAL_YEAR_MAX:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            detail=f"field 'fiscal_year': must be {FISCAL_YEAR_MIN}.."
-                                   f"{FISCAL_YEAR_MAX}, got {value}")
+        raise InvalidField("fiscal_year", f"must be {FISCAL_YEAR_MIN}..{FISCAL_YEAR_MAX}, "
+                                          f"got {value}")
     return value
 
 
@@ -267,9 +123,7 @@ def get_flags(session: SessionDep, settings: SettingsDep, _: StaffDep,
     year = _fiscal_year(fiscal_year)
     kinds = {k.value for k in FlagKind}
     if kind is not None and kind not in kinds:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            detail=f"field 'kind': must be one of {', '.join(sorted(kinds))}, "
-                                   f"got {kind!r}")
+        raise InvalidField("kind", f"must be one of {', '.join(sorted(kinds))}, got {kind!r}")
     catalogue = _catalogue(session, settings.scenario)
     return [FlagOut(post_id=f.post_id, name_ja=catalogue.names_ja.get(f.post_id, f.post_id),
                     collection_id=f.collection_id, collected_at=display_time(f.collected_at),

@@ -11,7 +11,7 @@ Who sees what:
   (any other request answers 404, and a ``status`` filter asking for other statuses 403),
   and marks them delivered and returned.
 
-The lifecycle and its rules live in `api.school_requests_service` (also used by the
+The lifecycle and its rules live in `api.services.school_requests` (also used by the
 planner): requested → accepted → scheduled → delivered → returned, or cancelled / rejected
 from requested or accepted. A step the status does not allow answers 409 naming both.
 """
@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response, status
-from sqlalchemy import func, select
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 from sqlalchemy.orm import Session
 
-from api import school_requests_service as service
-from api.auth import Principal, PrincipalDep, StaffDep, require
-from api.deps import SessionDep, SettingsDep
-from api.schemas.common import ErrorOut, Page
-from api.schemas.school_requests import (
+from api.http.auth import PrincipalDep, StaffDep, require
+from api.http.deps import SessionDep, SettingsDep
+from api.http.schemas.common import ErrorOut, Page
+from api.http.schemas.school_requests import (
     CancelBody,
     FieldChange,
     NoteBody,
@@ -40,17 +38,18 @@ from api.schemas.school_requests import (
     SchoolRequestOut,
     SchoolRequestUpdate,
 )
+from api.services import school_request_lifecycle as lifecycle
+from api.services import school_requests as service
+from api.services.accounts import Principal
 from api.store.db import display_time
-from api.store.tables import RequestStatus, Role, SchoolRequestRow, UserRow
+from api.store.repositories import usernames
+from api.store.tables import RequestStatus, Role, SchoolRequestRow
 
 router = APIRouter(prefix="/school-requests", tags=["school-requests"])
 
 FilerDep = Annotated[Principal, Depends(require(Role.SCHOOL_LIBRARIAN, Role.STAFF))]
 CarrierDep = Annotated[Principal, Depends(require(Role.CONTRACTOR, Role.STAFF))]
 RequestId = Annotated[int, Path(ge=1, description="the request's id")]
-
-#: The statuses a contractor sees: the requests they carry.
-CONTRACTOR_STATUSES = frozenset({RequestStatus.SCHEDULED, RequestStatus.DELIVERED})
 
 ERRORS: dict[int, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "no valid bearer token"},
@@ -73,36 +72,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _fail(exc: Exception) -> NoReturn:
-    if isinstance(exc, service.RequestInvalid):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
-    raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
-
-
-def _may_see(principal: Principal, row: SchoolRequestRow) -> bool:
-    if principal.role is Role.SCHOOL_LIBRARIAN:
-        return row.school_site_id == principal.school_site_id
-    if principal.role is Role.CONTRACTOR:
-        return row.status in CONTRACTOR_STATUSES
-    return True
-
-
-def _load(session: Session, request_id: int, principal: Principal, *,
-          for_update: bool = False) -> SchoolRequestRow:
-    """The request, locked when it is going to change; 404 when the caller may not see it."""
-    row = session.get(SchoolRequestRow, request_id, with_for_update=for_update)
-    if row is None or not _may_see(principal, row):
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            detail=f"no school request {request_id}")
-    return row
-
-
 def _usernames(session: Session, rows: list[SchoolRequestRow]) -> dict[int, str]:
-    ids = service.user_ids(rows)
-    if not ids:
-        return {}
-    return {user_id: username for user_id, username in session.execute(
-        select(UserRow.user_id, UserRow.username).where(UserRow.user_id.in_(ids)))}
+    return usernames(session, service.user_ids(rows))
 
 
 def _out(row: SchoolRequestRow, names: dict[int, str]) -> SchoolRequestOut:
@@ -129,13 +100,10 @@ def _one(session: Session, row: SchoolRequestRow) -> SchoolRequestOut:
 
 def _transition(session: Session, request_id: int, principal: Principal,
                 change: Callable[[SchoolRequestRow], object]) -> SchoolRequestOut:
-    """Load the request locked (404 when the caller may not see it), apply ``change`` (a
-    `school_requests_service` step), answer 409/422 for an illegal or invalid step."""
-    row = _load(session, request_id, principal, for_update=True)
-    try:
-        change(row)
-    except (service.RequestInvalid, service.TransitionError) as exc:
-        _fail(exc)
+    """Load the request locked (404 when the caller may not see it) and apply ``change`` (a
+    `school_request_lifecycle` step: 409/422 for an illegal or invalid step)."""
+    row = service.load(session, request_id, principal, for_update=True)
+    change(row)
     return _one(session, row)
 
 
@@ -168,26 +136,14 @@ def create_request(body: SchoolRequestCreate, session: SessionDep, settings: Set
     ``needed_by`` is before today (Asia/Tokyo), the school is unknown or not a school, or
     ``from_site_id`` is neither the hub nor another school. The contractor gets 403.
     """
-    school_site_id = body.school_site_id
-    if principal.role is Role.SCHOOL_LIBRARIAN:
-        if school_site_id is not None and school_site_id != principal.school_site_id:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=(
-                f"a school librarian files requests only for their own school "
-                f"({principal.school_site_id}), not {school_site_id!r}"))
-        school_site_id = principal.school_site_id
-    if school_site_id is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            detail="field 'school_site_id': staff must name the school")
+    school_site_id = service.school_of_filer(principal, body.school_site_id)
     sites = service.scenario_sites(settings.scenario)
     filed = service.RequestFields(
         school_site_id=school_site_id, from_site_id=body.from_site_id or sites.hub_site_id,
         items=body.items, topic=body.topic, for_class=body.for_class or "",
         needed_by=body.needed_by)
-    try:
-        row, created = service.file_request(session, filed, principal.user_id, sites=sites,
-                                            idempotency_key=idempotency_key)
-    except (service.RequestInvalid, service.IdempotencyConflict) as exc:
-        _fail(exc)
+    row, created = service.file_request(session, filed, principal.user_id, sites=sites,
+                                        idempotency_key=idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
     return _one(session, row)
@@ -217,36 +173,9 @@ def list_requests(
     ``scheduled`` and ``delivered`` ones, those they carry (a ``status`` filter asking for
     any other status answers 403).
     """
-    if needed_by_from and needed_by_to and needed_by_from > needed_by_to:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=(
-            f"field 'needed_by_from': {needed_by_from} is after needed_by_to "
-            f"{needed_by_to}"))
-    query = select(SchoolRequestRow)
-    if principal.role is Role.SCHOOL_LIBRARIAN:
-        if school_site_id is not None and school_site_id != principal.school_site_id:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=(
-                f"a school librarian sees only their own school's requests "
-                f"({principal.school_site_id})"))
-        query = query.where(SchoolRequestRow.school_site_id == principal.school_site_id)
-    if principal.role is Role.CONTRACTOR:
-        hidden = set(status_in or ()) - CONTRACTOR_STATUSES
-        if hidden:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=(
-                f"the contractor sees only scheduled and delivered requests, not "
-                f"{', '.join(sorted(hidden))}"))
-        query = query.where(SchoolRequestRow.status.in_(status_in or CONTRACTOR_STATUSES))
-    elif status_in:
-        query = query.where(SchoolRequestRow.status.in_(status_in))
-    if school_site_id is not None:
-        query = query.where(SchoolRequestRow.school_site_id == school_site_id)
-    if needed_by_from is not None:
-        query = query.where(SchoolRequestRow.needed_by_date >= needed_by_from)
-    if needed_by_to is not None:
-        query = query.where(SchoolRequestRow.needed_by_date <= needed_by_to)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(session.scalars(query.order_by(
-        SchoolRequestRow.created_at.desc(), SchoolRequestRow.request_id.desc())
-        .offset(offset).limit(limit)))
+    total, rows = service.list_requests(
+        session, principal, statuses=status_in, school_site_id=school_site_id,
+        needed_by_from=needed_by_from, needed_by_to=needed_by_to, offset=offset, limit=limit)
     names = _usernames(session, rows)
     return Page[SchoolRequestOut](items=[_out(r, names) for r in rows], total=total,
                                   offset=offset, limit=limit)
@@ -258,7 +187,7 @@ def get_request(request_id: RequestId, session: SessionDep,
                 principal: PrincipalDep) -> SchoolRequestOut:
     """A request with its history. 404 for another school's request (school librarian)
     and, for the contractor, for one that is not ``scheduled`` or ``delivered``."""
-    return _one(session, _load(session, request_id, principal))
+    return _one(session, service.load(session, request_id, principal))
 
 
 @router.patch("/{request_id}", response_model=SchoolRequestOut,
@@ -270,20 +199,15 @@ def change_request(request_id: RequestId, body: SchoolRequestUpdate, session: Se
     the request is ``requested`` or ``accepted`` (else 409). The event records each
     changed field as ``{old, new}`` with the optional ``note``; 422 when nothing differs
     or a value is invalid (``needed_by`` in the past, a bad ``from_site_id``)."""
-    row = _load(session, request_id, principal, for_update=True)
+    row = service.load(session, request_id, principal, for_update=True)
     wanted: dict[str, Any] = {}
     for name in body.model_fields_set - {"note"}:
         value = getattr(body, name)
         if value is None and name != "for_class":
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                                detail=f"field '{name}': may not be null")
+            raise lifecycle.RequestInvalid(name, "may not be null")
         wanted[name] = value if value is not None else ""
-    try:
-        service.change_request(session, row, principal.user_id, wanted,
-                               sites=service.scenario_sites(settings.scenario),
-                               note=body.note)
-    except (service.RequestInvalid, service.TransitionError) as exc:
-        _fail(exc)
+    service.change_request(session, row, principal.user_id, wanted,
+                           sites=service.scenario_sites(settings.scenario), note=body.note)
     return _one(session, row)
 
 
@@ -296,7 +220,7 @@ def accept_request(request_id: RequestId, session: SessionDep, principal: StaffD
     from now on. The body (an optional ``note``) may be left out."""
     note = body.note if body else ""
     return _transition(session, request_id, principal,
-                       lambda row: service.accept(session, row, principal.user_id, note))
+                       lambda row: lifecycle.accept(session, row, principal.user_id, note))
 
 
 @router.post("/{request_id}/reject", response_model=SchoolRequestOut,
@@ -307,7 +231,7 @@ def reject_request(request_id: RequestId, body: RejectBody, session: SessionDep,
     """``requested`` or ``accepted`` → ``rejected``, with a ``reason`` the school reads
     (required, not blank: else 422)."""
     return _transition(session, request_id, principal,
-                       lambda row: service.reject(session, row, principal.user_id, body.reason))
+                       lambda row: lifecycle.reject(session, row, principal.user_id, body.reason))
 
 
 @router.post("/{request_id}/cancel", response_model=SchoolRequestOut,
@@ -320,7 +244,7 @@ def cancel_request(request_id: RequestId, session: SessionDep, principal: FilerD
     another school gets 404."""
     reason = body.reason if body else ""
     return _transition(session, request_id, principal,
-                       lambda row: service.cancel(session, row, principal.user_id, reason))
+                       lambda row: lifecycle.cancel(session, row, principal.user_id, reason))
 
 
 @router.post("/{request_id}/delivered", response_model=SchoolRequestOut,
@@ -332,7 +256,7 @@ def deliver_request(request_id: RequestId, session: SessionDep, principal: Carri
     stop done does the same.)"""
     note = body.note if body else ""
     return _transition(session, request_id, principal,
-                       lambda row: service.mark_delivered(session, row, principal.user_id, note))
+                       lambda row: lifecycle.mark_delivered(session, row, principal.user_id, note))
 
 
 @router.post("/{request_id}/returned", response_model=SchoolRequestOut,
@@ -343,4 +267,4 @@ def return_request(request_id: RequestId, session: SessionDep, principal: Carrie
     """``delivered`` → ``returned``: the materials came back from the school."""
     note = body.note if body else ""
     return _transition(session, request_id, principal,
-                       lambda row: service.mark_returned(session, row, principal.user_id, note))
+                       lambda row: lifecycle.mark_returned(session, row, principal.user_id, note))

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from api.auth import PrincipalDep
-from api.deps import SessionDep
-from api.responses import GeoJSONResponse
-from api.schemas.common import Page
+from api.http.auth import PrincipalDep
+from api.http.deps import SessionDep
+from api.http.responses import GeoJSONResponse
+from api.http.schemas.common import Page
+from api.services.errors import InvalidField, NotFound
 from api.store.tables import SiteRow
+from scenarios.network import SiteKind
 
 router = APIRouter(prefix="/sites", tags=["sites"])
 
-KINDS = ("library", "branch", "annex", "service_point", "return_post", "school", "port")
+KINDS = tuple(kind.value for kind in SiteKind)
 
 
 class SiteOut(BaseModel):
@@ -45,9 +47,7 @@ def list_sites(session: SessionDep, _: PrincipalDep,
                ) -> Page[SiteOut]:
     """Sites of the scenario, ordered by id; filter by ``kind``."""
     if kind is not None and kind not in KINDS:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            detail=f"field 'kind': must be one of {', '.join(KINDS)}, "
-                                   f"got {kind!r}")
+        raise InvalidField("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
     query = select(SiteRow)
     if kind is not None:
         query = query.where(SiteRow.kind == kind)
@@ -74,5 +74,5 @@ def sites_geojson(session: SessionDep, _: PrincipalDep) -> dict[str, Any]:
 def get_site(site_id: str, session: SessionDep, _: PrincipalDep) -> SiteOut:
     row = session.get(SiteRow, site_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no site {site_id!r}")
+        raise NotFound(f"no site {site_id!r}")
     return _site_out(row)

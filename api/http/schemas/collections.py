@@ -12,37 +12,14 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from api.store.db import TOKYO
-
-#: A collection's item count must lie in this range (inclusive).
-MIN_ITEMS, MAX_ITEMS = 0, 5000
-#: How far in the future a collection time may lie (clocks of phones and PCs drift).
-CLOCK_SKEW = dt.timedelta(minutes=5)
-#: No collection is older than this (Asia/Tokyo).
-EARLIEST_COLLECTED_AT = dt.datetime(2000, 1, 1, tzinfo=TOKYO)
-#: Where a collection came from: typed in (``api``), a CSV import, the seeded history.
-SOURCES = ("api", "csv", "seed")
-
-TIME_FORMAT_HINT = "an ISO 8601 date and time such as 2023-08-01T09:30:00+09:00 " \
-                   "(no offset = Asia/Tokyo)"
-
-
-def parse_local_time(text: str) -> dt.datetime:
-    """An ISO 8601 date and time; a naive one is taken as Asia/Tokyo.
-
-    Raises
-    ------
-    ValueError
-        The text is not an ISO 8601 date *and time*, with the expected format in the message.
-    """
-    value = text.strip()
-    if len(value) <= 10:  # a date alone: a collection happens at a time
-        raise ValueError(f"expected {TIME_FORMAT_HINT}, got {text!r} (the time is missing)")
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"expected {TIME_FORMAT_HINT}, got {text!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=TOKYO)
+from api.services.collections import (
+    MAX_ITEMS,
+    MIN_ITEMS,
+    SOURCES,
+    TIME_FORMAT_HINT,
+    parse_local_time,
+)
+from scenarios.calendar import TOKYO
 
 
 def _local_time(value: object) -> object:

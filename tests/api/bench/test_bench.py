@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from api import bench, peers
-from api.bench import ROW_KEYS, find_instances, format_table, run_bench, summarize
+from api.bench import bench, peers
+from api.bench.bench import ROW_KEYS, find_instances, format_table, run_bench, summarize
 from routing.instances import read_instance
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 INSTANCES = DATA / "instances"
 TINY_SOLOMON = INSTANCES / "tiny10.txt"
 TINY_LILIM = INSTANCES / "tiny_lc4.txt"

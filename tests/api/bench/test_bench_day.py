@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from api.bench_day import run_bench_day
-from api.cli import main
+from api.bench.bench_day import run_bench_day
+from api.cli.main import main
 
 
 def test_bench_day_rows_compare_a_short_solve_with_a_reference_and_both_verify() -> None:

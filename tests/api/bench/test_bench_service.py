@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.bench_service import run_bench_service
+from api.bench.bench_service import run_bench_service
 
 
 def test_bench_service_records_collections_and_plans_over_http() -> None:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from api import cli
+from api.cli import main as cli
 from routing.result import Plan, PlanStatus
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
 
 #: The modules `bookrun solve` calls (``routing.verify`` the attribute is the function).
 SOLVER = importlib.import_module("routing.ortools_solver")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from api import cli
+from api.cli import main as cli
 
 REPORT = ["drops", "report", "--fiscal-year", "2023"]
 FLAGS = ["drops", "flags", "--fiscal-year", "2023"]

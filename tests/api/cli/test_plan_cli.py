@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
-from api.planning import OUTPUT_FILES
+from api.cli.main import main
+from api.services.plan_outputs import OUTPUT_FILES
 from routing import verify
 from routing.io import load_plan, load_problem
 

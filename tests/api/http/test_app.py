@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api.app import TITLE, app, create_app
+from api.http.app import TITLE, app, create_app
 from api.settings import DEFAULT_DATABASE_URL, Settings
 
 

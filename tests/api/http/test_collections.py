@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from api.routers import collections
-from api.store.db import TOKYO
+from api.services import collections
+from scenarios.calendar import TOKYO
 
 CSV_HEADERS = {"Content-Type": "text/csv"}
 

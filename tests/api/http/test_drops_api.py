@@ -9,7 +9,7 @@ import io
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from api.planning import bundled_history
+from api.services.planning import bundled_history
 from drops.report import monthly_report
 from scenarios.loader import load_network
 from scenarios.network import SiteKind

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import school_requests_service as requests_service
-from api.store.db import TOKYO, unit_of_work
+from api.services import school_request_lifecycle as requests_service
+from api.store.db import unit_of_work
 from api.store.tables import PlanRow, PlanStatus, SchoolRequestRow, UserRow
+from scenarios.calendar import TOKYO
 
 if TYPE_CHECKING:
     from tests.api.conftest import Service

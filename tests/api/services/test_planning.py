@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from api.planning import OUTPUT_FILES, plan_day, summary_table, write_outputs
+from api.services.plan_outputs import OUTPUT_FILES, summary_table, write_outputs
+from api.services.planning import plan_day
 from routing import verify
 from routing.io import load_plan, load_problem
 

@@ -7,12 +7,14 @@ import datetime as dt
 
 import pytest
 
-from api.cli import main
-from api.planning import forecast_posts, get_network, plan_day, plan_document
-from api.replay import replay_posts, run_replay
+from api.cli.main import main
+from api.services.plan_outputs import plan_document
+from api.services.planning import forecast_posts, get_network, plan_day
+from api.services.replay import run_replay
 from drops.replay import summary_lines
 from maps import render_map
 from routing import verify
+from scenarios.posts import replay_posts
 
 
 def test_munakata_fy2023_policy_meets_the_targets_without_routing() -> None:
@@ -65,7 +67,7 @@ def test_optional_posts_reach_the_plan_and_a_skipped_one_is_shown_with_its_reaso
     some optional; whatever the solver leaves out is on the map with its reason."""
     network = get_network("munakata")
     history_end = dt.date(2023, 11, 8)
-    from api.planning import bundled_history
+    from api.services.planning import bundled_history
 
     history = [r for r in bundled_history(network) if r.collected_at.date() < history_end]
     day = dt.date(2023, 11, 9)

@@ -12,7 +12,6 @@ from alembic.runtime.migration import MigrationContext
 
 from api.store import tables  # noqa: F401  (the tables on Base.metadata)
 from api.store.db import (
-    TOKYO,
     Base,
     check_migrated,
     current_revision,
@@ -23,6 +22,7 @@ from api.store.db import (
 )
 from api.store.seed import seed_network
 from api.store.tables import CollectionRow
+from scenarios.calendar import TOKYO
 from scenarios.loader import load_network
 
 
