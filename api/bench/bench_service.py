@@ -25,8 +25,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from api.cli.argtypes import iso_date, positive_float, positive_int
 
 PASSWORD = "bench-password-1"
@@ -57,6 +55,8 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def _server(database_url: str, port: int) -> Iterator[str]:
+    import httpx  # the HTTP client loads for a bench run, not for the command line
+
     env = {**os.environ, "DATABASE_URL": database_url}
     bookrun = [sys.executable, "-m", "api.cli"]
     subprocess.run([*bookrun, "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -90,6 +90,8 @@ def _server(database_url: str, port: int) -> Iterator[str]:
 
 def run_bench_service(requests: int, plan_date: dt.date, plan_time_limit_s: float,
                       database_url: str | None = None) -> dict[str, Any]:
+    import httpx
+
     with tempfile.TemporaryDirectory() as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         with _server(url, _free_port()) as base, httpx.Client(base_url=base,

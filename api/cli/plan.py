@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.argtypes import iso_date, positive_float, positive_int
-from scenarios.day import DayError, DayOptions, Mode
+from scenarios.day_types import DayError, DayOptions, Mode
 from scenarios.loader import BUNDLED_SCENARIOS, ScenarioError
 
 

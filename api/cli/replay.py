@@ -13,11 +13,13 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.cli.argtypes import iso_date, positive_float, positive_int
-from drops.replay import ReplayResult, summary_lines
-from scenarios.network import Network
+
+if TYPE_CHECKING:
+    from drops.replay import ReplayResult
+    from scenarios.network import Network
 
 
 def add_replay_parsers(drops_subparsers: Any) -> None:
@@ -83,6 +85,7 @@ def _network(command: str, scenario: str, fiscal_year: int) -> Network | None:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from api.services.replay import run_replay
+    from drops.replay import summary_lines
 
     network = _network("replay", args.scenario, args.fiscal_year)
     if network is None:

@@ -9,10 +9,12 @@ import getpass
 import os
 import secrets
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.cli.argtypes import positive_int
-from api.settings import Settings
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 
 def add_service_subcommands(subparsers: Any) -> None:
@@ -64,6 +66,8 @@ def add_service_subcommands(subparsers: Any) -> None:
 
 
 def _settings(scenario: str | None = None) -> Settings:
+    from api.settings import Settings
+
     settings = Settings.from_env()
     if scenario:
         settings = settings.model_copy(update={"scenario": scenario})
