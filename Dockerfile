@@ -1,4 +1,4 @@
-# bookrun service image: uvicorn serving api.app:app on port 8000.
+# bookrun service image: uvicorn serving api.http.app:app on port 8000.
 #   docker build -t bookrun .
 #   docker run --rm -p 8000:8000 bookrun          # then: curl localhost:8000/health
 #   docker run --rm bookrun bookrun solve docs/examples/example_1.problem.json

@@ -24,11 +24,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-from drops.records import CollectionRecord, PostRules
+from drops.records import TOKYO, CollectionRecord, PostRules
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+#: Flags of a fiscal year judge each collection against the post's collections of this many
+#: days before the year too (its usual count, and the previous collection of a gap at the
+#: start); the service and the command line read that much.
+FLAG_HISTORY_DAYS = 365
 
 
 class FlagKind(StrEnum):

@@ -100,6 +100,37 @@ def next_carry(interval_days: float, carry: float, gap: int) -> float:
     return min(0.99, max(-0.99, interval_days + carry - gap))
 
 
+def expected_fill(model: InflowModel, since: dt.date, day: dt.date) -> float:
+    """The items a box emptied at noon of ``since`` is expected to hold when the van passes
+    at noon of ``day`` (never below 0): the inflow of ``since``..the day before, less the
+    half of ``since`` that came before the emptying, plus the morning of ``day``."""
+    return max(0.0, model.expected(since, day - dt.timedelta(days=1)) - model.rate(since) / 2
+               + model.rate(day) / 2)
+
+
+def fitted_intervals(models: Mapping[str, InflowModel], rules: Mapping[str, PostRules],
+                     first: dt.date, last: dt.date, target_wait_days: float
+                     ) -> dict[str, float]:
+    """`target_intervals` for each post of ``rules`` at its forecast's mean daily inflow
+    over ``first``..``last``."""
+    span_days = (last - first).days + 1
+    rates = {p: models[p].expected(first, last) / span_days for p in rules}
+    return target_intervals(rates, rules, target_wait_days)
+
+
+def due_posts(day: dt.date, last_collected: Mapping[str, dt.date],
+              models: Mapping[str, InflowModel], rules: Mapping[str, PostRules],
+              intervals: Mapping[str, float], settings: PolicySettings | None = None,
+              carry: Mapping[str, float] | None = None) -> list[DuePost]:
+    """The posts to empty on ``day`` (`decide`), each post's state being its last
+    emptying (``last_collected``), the `expected_fill` since then and its ``carry``
+    (default 0). The day's plan and the year's replay both ask this."""
+    states = {post_id: PostState(post_id, since, expected_fill(models[post_id], since, day),
+                                 (carry or {}).get(post_id, 0.0))
+              for post_id, since in last_collected.items()}
+    return decide(day, states, models, rules, intervals, settings)
+
+
 def decide(day: dt.date, states: Mapping[str, PostState], models: Mapping[str, InflowModel],
            rules: Mapping[str, PostRules], intervals: Mapping[str, float],
            settings: PolicySettings | None = None) -> list[DuePost]:

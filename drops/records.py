@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+#: The posts' local time: days, months and fiscal years follow it.
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)

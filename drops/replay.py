@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from drops.forecast import InflowModel
-from drops.policy import PolicySettings, PostState, decide, next_carry
-from drops.policy import target_intervals as policy_intervals
+from drops.policy import PolicySettings, due_posts, fitted_intervals, next_carry
 from drops.records import CollectionRecord, PostRules
 from drops.rota import DuePost
 
@@ -177,9 +176,7 @@ def replay(posts: Sequence[ReplayPost], inflows: Mapping[str, Mapping[dt.date, t
     carry = dict.fromkeys(rules, 0.0)
     intervals: dict[str, float] = {}
     if models is not None:
-        span = (last - first).days + 1
-        rates = {p: models[p].expected(first, last) / span for p in rules}
-        intervals = policy_intervals(rates, rules, settings.target_wait_days)
+        intervals = fitted_intervals(models, rules, first, last, settings.target_wait_days)
     visits = dict.fromkeys(rules, 0)
     items = dict.fromkeys(rules, 0)
     waited = dict.fromkeys(rules, 0.0)
@@ -237,16 +234,8 @@ def _due(day: dt.date, posts: Sequence[ReplayPost], boxes: Mapping[str, _Box],
         return [DuePost(p.post_id, boxes[p.post_id].items, reason="rota")
                 for p in posts if day in p.rota_days]
     assert models is not None
-    states = {}
-    for post in posts:
-        model = models[post.post_id]
-        since = last_visit[post.post_id]
-        expected = (model.expected(since, day - dt.timedelta(days=1)) - model.rate(since) / 2
-                    + model.rate(day) / 2)
-        states[post.post_id] = PostState(post.post_id, since, max(0.0, expected),
-                                         carry[post.post_id])
-    return decide(day, states, models, {p.post_id: p.rules for p in posts}, intervals,
-                  settings)
+    return due_posts(day, {p.post_id: last_visit[p.post_id] for p in posts}, models,
+                     {p.post_id: p.rules for p in posts}, intervals, settings, carry)
 
 
 def summary_lines(rota: ReplayResult, policy: ReplayResult) -> list[str]:

@@ -18,11 +18,11 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from drops.records import CollectionRecord
+from drops.records import TOKYO, CollectionRecord
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+#: The fiscal years a report may be asked for (the service and the command line check).
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 #: The months of a fiscal year in order, April to March.
 FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 #: The measures of `report_csv`, one line each per post.

@@ -26,8 +26,12 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
+
+#: The network's local time: opening hours, dates and the service's times are in it.
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_JA = ("月", "火", "水", "木", "金", "土", "日")

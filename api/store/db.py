@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.config import Config
@@ -26,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from scenarios.calendar import TOKYO
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

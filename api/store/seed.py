@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.store.db import TOKYO
 from api.store.tables import CollectionRow, SiteRow
 from drops.rota import history_from_rota
-from scenarios.network import Network
+from scenarios.calendar import TOKYO
+from scenarios.network import Network, SiteKind
 
 SEED_SOURCE = "seed"
 SEED_COLLECTOR = "FY report (rota reconstruction)"
@@ -48,7 +48,7 @@ def seed_network(session: Session, network: Network, *, history: bool = True) ->
     session.flush()
     collections = 0
     if history and network.data_range is not None:
-        post_ids = [s.site_id for s in network.sites if s.kind.value == "return_post"]
+        post_ids = [s.site_id for s in network.sites_of_kind(SiteKind.RETURN_POST)]
         existing = session.scalar(select(func.count()).select_from(CollectionRow).where(
             CollectionRow.source == SEED_SOURCE, CollectionRow.post_id.in_(post_ids))) or 0
         if not existing:

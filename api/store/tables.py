@@ -1,7 +1,7 @@
 """The store's tables (SQLAlchemy 2.0, singular names, ``_at`` times in UTC, ``_date`` dates).
 
 Change a table only together with a new migration in ``api/store/migrations/versions/``;
-``tests/api/test_store.py`` checks that the migrations and these classes agree.
+``tests/api/store/test_store.py`` checks that the migrations and these classes agree.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.auth import create_user
+from api.http.app import create_app
+from api.services.accounts import create_user
 from api.settings import Settings
 from api.store.db import make_engine, make_session_factory, unit_of_work, upgrade
 from api.store.seed import seed_network

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from api.planning import bundled_history
+from api.services.planning import bundled_history
 from drops.chart import AVERAGE_PANEL, ITEMS_PANEL, report_chart_svg
 from drops.records import CollectionRecord
 from drops.report import Report, monthly_report

@@ -9,7 +9,7 @@ import statistics
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from api.planning import bundled_history
+from api.services.planning import bundled_history
 from drops.flags import FlagKind, _leave_one_out_median, flag_collections
 from drops.records import CollectionRecord, PostRules
 from scenarios.loader import load_network

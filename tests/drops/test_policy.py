@@ -7,7 +7,17 @@ import datetime as dt
 import pytest
 
 from drops.forecast import InflowModel
-from drops.policy import PolicySettings, PostState, decide, gap_days, next_carry, target_intervals
+from drops.policy import (
+    PolicySettings,
+    PostState,
+    decide,
+    due_posts,
+    expected_fill,
+    fitted_intervals,
+    gap_days,
+    next_carry,
+    target_intervals,
+)
 from drops.records import PostRules
 
 DAY = dt.date(2023, 6, 14)
@@ -66,3 +76,43 @@ def test_a_well_filled_box_is_optional_with_a_penalty_and_a_light_one_waits() ->
     due = decide(DAY, states, models, rules, {"full": 7.0, "light": 7.0},
                  PolicySettings(optional_fill=0.4, optional_penalty_per_item=0.1))
     assert [(d.post_id, d.required, d.penalty) for d in due] == [("full", False, 4.5)]
+
+
+def _varied(post_id: str) -> InflowModel:
+    """Two months of levels, busier weekends and a closed day: every term of the fill
+    estimate differs from the others."""
+    return InflowModel(post_id, {(2023, 5): 12.0, (2023, 6): 20.0},
+                       weekday_factors=(0.8, 0.9, 1.0, 1.0, 1.1, 1.4, 1.3), closed_factor=1.6,
+                       closed_days=frozenset({dt.date(2023, 6, 5)}))
+
+
+@pytest.mark.parametrize("since", [dt.date(2023, 5, 30), dt.date(2023, 6, 10), DAY])
+def test_the_fill_estimate_is_the_one_the_day_plan_and_the_replay_each_wrote(
+        since: dt.date) -> None:
+    # The formula both callers had inline (api/planning.py's forecast_posts and
+    # drops/replay.py's _due), kept here to pin the shared function to it.
+    model = _varied("p")
+    inline = max(0.0, model.expected(since, DAY - dt.timedelta(days=1)) - model.rate(since) / 2
+                 + model.rate(DAY) / 2)
+    assert expected_fill(model, since, DAY) == inline
+
+
+def test_due_posts_decides_on_the_states_both_callers_built() -> None:
+    models = {"busy": _varied("busy"), "quiet": _flat("quiet", 2.0)}
+    rules = {"busy": PostRules("busy", capacity_items=150), "quiet": PostRules("quiet")}
+    first, last = dt.date(2023, 5, 1), dt.date(2023, 6, 13)
+    intervals = fitted_intervals(models, rules, first, last, 0.9)
+    span = (last - first).days + 1
+    assert intervals == target_intervals(
+        {p: models[p].expected(first, last) / span for p in rules}, rules, 0.9)
+    last_collected = {"busy": dt.date(2023, 6, 9), "quiet": dt.date(2023, 6, 1)}
+    carry = {"busy": 0.4, "quiet": -0.2}
+    states = {p: PostState(p, since, max(0.0, models[p].expected(since, DAY - dt.timedelta(
+        days=1)) - models[p].rate(since) / 2 + models[p].rate(DAY) / 2), carry[p])
+        for p, since in last_collected.items()}
+    assert due_posts(DAY, last_collected, models, rules, intervals, carry=carry) == decide(
+        DAY, states, models, rules, intervals)
+    no_carry = {p: PostState(p, s.last_collected, s.expected_items) for p, s in states.items()}
+    assert due_posts(DAY, last_collected, models, rules, intervals) == decide(
+        DAY, no_carry, models, rules, intervals)
+

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.planning import bundled_history
+from api.services.planning import bundled_history
 from drops.records import CollectionRecord
 from drops.report import (
     CSV_MEASURES,

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from api.planning import plan_day, write_outputs
+from api.services.plan_outputs import write_outputs
+from api.services.planning import plan_day
 from routing import verify
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from api.planning import plan_day
+from api.services.planning import plan_day
 from routing import verify
 from routing.matrix import haversine_m
 from scenarios.network import SiteKind

@@ -1,0 +1,185 @@
+"""``/plans``: plan a date, read its versions, get the map, the route sheet, the GeoJSON and
+the stops CSV, and mark stops done.
+
+Staff create plans (each re-plan of a date is a new version; old versions stay readable);
+staff and the contractor read them; the contractor marks stops done. School librarians
+have no access (403). A plan is solved off the request thread (`api.services.plan_jobs`): the
+answer is ``202`` with status ``queued`` and the client polls ``GET /plans/{id}``, or
+asks ``?wait=true`` to get the finished plan in the same call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from sqlalchemy.orm import Session
+
+from api.http.auth import require
+from api.http.deps import PlanJobsDep, SessionDep, SessionFactoryDep, SettingsDep
+from api.http.responses import GeoJSONResponse
+from api.http.schemas.common import Page
+from api.http.schemas.plans import PlanCreate, PlanOut, StopDone, StopDoneIn
+from api.services import plans as service
+from api.services.accounts import Principal
+from api.services.plan_outputs import plan_document
+from api.services.planning import DayPlan, get_network
+from api.store.db import display_time, unit_of_work
+from api.store.repositories import usernames
+from api.store.tables import PlanRow, PlanStatus, Role
+from maps import plan_geojson, render_map, render_sheet, stops_csv
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+
+StaffDep = Annotated[Principal, Depends(require(Role.STAFF))]
+ReaderDep = Annotated[Principal, Depends(require(Role.STAFF, Role.CONTRACTOR))]
+
+
+def _out(session: Session, row: PlanRow) -> PlanOut:
+    base = f"/plans/{row.plan_id}"
+    done = service.stops_done(session, row.plan_id)
+    creator = usernames(session, [row.created_by_user_id]).get(row.created_by_user_id, "")
+    users = usernames(session, {d.by_user_id for d in done})
+    return PlanOut(
+        plan_id=row.plan_id, scenario=row.scenario, date=row.plan_date, version=row.version,
+        status=row.status, options=row.options, created_at=display_time(row.created_at),
+        created_by=creator,
+        started_at=display_time(row.started_at) if row.started_at else None,
+        finished_at=display_time(row.finished_at) if row.finished_at else None,
+        error=row.error, summary=row.summary,
+        links={"self": base, "map": f"{base}/map", "sheet": f"{base}/sheet",
+               "geojson": f"{base}.geojson", "stops_csv": f"{base}/stops.csv",
+               "plan_json": f"{base}/plan.json", "problem_json": f"{base}/problem.json"},
+        stops_done=[StopDone(vehicle_id=d.vehicle_id, stop=d.stop, site_id=d.site_id,
+                             done_at=display_time(d.done_at), by=users.get(d.by_user_id, ""),
+                             note=d.note) for d in done],
+    )
+
+
+def _day_plan(session: Session, plan_id: int, scenario: str) -> DayPlan:
+    """The done plan ``plan_id`` to render (404 when there is none, 409 until done)."""
+    return service.stored_day_plan(service.plan_row(session, plan_id), get_network(scenario))
+
+
+@router.post("", response_model=PlanOut, status_code=status.HTTP_202_ACCEPTED,
+             summary="Plan a date (a new version)",
+             responses={200: {"description": "with ?wait=true: the plan is done"},
+                        422: {"description": "a date the scenario has no data for"}})
+def create_plan(body: PlanCreate, response: Response, factory: SessionFactoryDep,
+                settings: SettingsDep, jobs: PlanJobsDep, principal: StaffDep,
+                wait: Annotated[bool, Query(description="answer when the plan is done (up "
+                                                        "to the time limit + 60 s)")] = False
+                ) -> PlanOut:
+    """Queue a plan of ``date``: the scenario's flows for the day, the return posts due,
+    and the accepted school requests needed on or after the date. Re-planning a date adds
+    a version; earlier versions stay readable."""
+    network = get_network(settings.scenario)
+    ask = service.PlanAsk(body.date, body.mode, body.vans,
+                          body.time_limit_s or settings.plan_time_limit_s, body.posts)
+    service.check_ask(network, ask)
+    # One unit of work, committed before the job is handed over: the job thread reads the
+    # new version from its own session.
+    with unit_of_work(factory) as session:
+        row, job = service.queue_plan(session, network, settings.scenario, ask,
+                                      principal.user_id)
+    jobs.submit(job)
+    with factory() as session:  # reads only
+        if wait and jobs.wait(job.plan_id, ask.time_limit_s + 60):
+            response.status_code = status.HTTP_200_OK
+            row = service.plan_row(session, job.plan_id)  # as the job thread stored it
+        else:
+            session.add(row)  # the version as queued
+        return _out(session, row)
+
+
+@router.get("", response_model=Page[PlanOut], summary="List plans, newest first")
+def list_plans(session: SessionDep, _: ReaderDep,
+               date: Annotated[dt.date | None, Query(description="only this date")] = None,
+               plan_status: Annotated[PlanStatus | None, Query(alias="status")] = None,
+               offset: Annotated[int, Query(ge=0)] = 0,
+               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Page[PlanOut]:
+    total, rows = service.list_plans(session, date, plan_status, offset, limit)
+    return Page[PlanOut](items=[_out(session, r) for r in rows], total=total, offset=offset,
+                         limit=limit)
+
+
+@router.get("/by-date/{date}", response_model=PlanOut, summary="The plan of a date",
+            responses={404: {"description": "no plan for that date (or version)"}})
+def plan_by_date(date: dt.date, session: SessionDep, _: ReaderDep,
+                 version: Annotated[int | None, Query(ge=1, description="default: the "
+                                                                        "newest")] = None
+                 ) -> PlanOut:
+    return _out(session, service.plan_of_date(session, date, version))
+
+
+@router.get("/{plan_id}.geojson", response_class=GeoJSONResponse,
+            summary="Stops and route lines as GeoJSON (RFC 7946)",
+            responses={409: {"description": "the plan is not done yet"}})
+def plan_geojson_file(plan_id: int, session: SessionDep, settings: SettingsDep,
+                      _: ReaderDep) -> dict[str, Any]:
+    return plan_geojson(plan_document(_day_plan(session, plan_id, settings.scenario)))
+
+
+@router.get("/{plan_id}", response_model=PlanOut, summary="One plan version and its status",
+            responses={404: {"description": "no such plan"}})
+def get_plan(plan_id: int, session: SessionDep, _: ReaderDep) -> PlanOut:
+    """The plan's status (``queued``, ``running``, ``done``, ``failed``), its summary per
+    van when done, links to the map, sheet and files, and the stops marked done."""
+    return _out(session, service.plan_row(session, plan_id))
+
+
+@router.get("/{plan_id}/map", response_class=HTMLResponse, summary="The Folium route map",
+            responses={409: {"description": "the plan is not done yet"}})
+def plan_map(plan_id: int, session: SessionDep, settings: SettingsDep,
+             _: ReaderDep) -> HTMLResponse:
+    """A self-contained page (Leaflet inlined): routes and markers draw with no internet."""
+    return HTMLResponse(render_map(plan_document(_day_plan(session, plan_id,
+                                                           settings.scenario))))
+
+
+@router.get("/{plan_id}/sheet", response_class=HTMLResponse,
+            summary="The printable route sheet (A4, one page per van)",
+            responses={409: {"description": "the plan is not done yet"}})
+def plan_sheet(plan_id: int, session: SessionDep, settings: SettingsDep,
+               _: ReaderDep) -> HTMLResponse:
+    return HTMLResponse(render_sheet(plan_document(_day_plan(session, plan_id,
+                                                             settings.scenario))))
+
+
+@router.get("/{plan_id}/stops.csv", response_class=PlainTextResponse,
+            summary="One row per stop (CSV)")
+def plan_stops_csv(plan_id: int, session: SessionDep, settings: SettingsDep,
+                   _: ReaderDep) -> PlainTextResponse:
+    text = stops_csv(plan_document(_day_plan(session, plan_id, settings.scenario)))
+    return PlainTextResponse(text, media_type="text/csv; charset=utf-8")
+
+
+@router.get("/{plan_id}/plan.json", summary="The plan document (docs/format.md)")
+def plan_json(plan_id: int, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
+    return service.stored_document(service.plan_row(session, plan_id), "plan")
+
+
+@router.get("/{plan_id}/problem.json", summary="The day's routing problem (docs/format.md)")
+def problem_json(plan_id: int, session: SessionDep, _: ReaderDep) -> dict[str, Any]:
+    """The problem the plan solves; its ``meta`` holds the day notes (deferred requests,
+    sites not visited and why). ``bookrun verify problem.json plan.json`` checks the pair."""
+    return service.stored_document(service.plan_row(session, plan_id), "problem")
+
+
+@router.post("/{plan_id}/stops/{vehicle_id}/{stop}/done", response_model=PlanOut,
+             status_code=status.HTTP_201_CREATED, summary="Mark a stop done (contractor)",
+             responses={200: {"description": "already marked: nothing changed"},
+                        404: {"description": "no such plan, van or stop"}})
+def mark_stop_done(plan_id: int, vehicle_id: str, stop: int, body: StopDoneIn,
+                   response: Response, session: SessionDep, settings: SettingsDep,
+                   principal: ReaderDep) -> PlanOut:
+    """Record that van ``vehicle_id`` has done stop number ``stop`` (1 = the first stop
+    after the hub). School requests delivered there become ``delivered``."""
+    row = service.plan_row(session, plan_id)
+    day_plan = service.stored_day_plan(row, get_network(settings.scenario))
+    if not service.mark_stop_done(session, row, day_plan, vehicle_id, stop, principal.user_id,
+                                  body.note):
+        response.status_code = status.HTTP_200_OK
+    return _out(session, row)

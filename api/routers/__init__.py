@@ -1,1 +1,0 @@
-"""One router per resource: auth, sites, collections, school requests, plans."""

@@ -1,0 +1,110 @@
+"""A planned day as files and text: the route map, the sheet, the plan and problem JSON,
+the GeoJSON and the stops CSV (`write_outputs`), and the terminal summary
+(`summary_table`). The renderers are `maps`'; this module only feeds them a `DayPlan`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from api.services.planning import DayPlan
+from maps import NotVisited, PlanDocument, SiteLabel, plan_geojson, render_map, render_sheet
+from maps import stops_csv as render_stops_csv
+from routing.documents import plan_to_json, problem_to_dict
+from scenarios.calendar import WEEKDAY_JA
+
+#: The files `write_outputs` writes, in the order the command line lists them.
+OUTPUT_FILES = ("map.html", "sheet.html", "plan.json", "plan.geojson", "stops.csv",
+                "problem.json")
+
+
+def plan_document(day_plan: DayPlan) -> PlanDocument:
+    """Everything the renderers need: site labels, not-visited sites and notes."""
+    network = day_plan.network
+    labels = {
+        s.site_id: SiteLabel(s.site_id, name_ja=s.name_ja, lat=s.lat, lon=s.lon,
+                             name_en=s.name_en, address_ja=s.address_ja, kind=s.kind.value,
+                             accuracy_m=s.accuracy_m)
+        for s in network.sites
+    }
+    notes = list(day_plan.notes.notes)
+    if day_plan.notes.deferred:
+        notes.append(f"持ち越し deferred: {len(day_plan.notes.deferred)} requests wait for "
+                     f"another day (closed sites)")
+    title = f"{network.name_ja} {network.name_en}".strip()
+    return PlanDocument(
+        title=title,
+        date=day_plan.day,
+        problem=day_plan.problem,
+        plan=day_plan.plan,
+        sites=labels,
+        hub_site_id=network.hub_site_id,
+        not_visited=tuple(NotVisited(site_id, reason)
+                          for site_id, reason in day_plan.notes.not_visited.items()),
+        notes=tuple(notes),
+    )
+
+
+def write_outputs(day_plan: DayPlan, out_dir: Path) -> dict[str, Path]:
+    """Write the map, the route sheet, the plan and problem JSON, the GeoJSON and the stops
+    CSV into ``out_dir`` (created if needed); returns file name -> path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    document = plan_document(day_plan)
+    problem_doc = problem_to_dict(day_plan.problem)
+    contents = {
+        "map.html": render_map(document),
+        "sheet.html": render_sheet(document),
+        "plan.json": plan_to_json(day_plan.plan),
+        "plan.geojson": json.dumps(plan_geojson(document), ensure_ascii=False, indent=1) + "\n",
+        "stops.csv": render_stops_csv(document),
+        "problem.json": json.dumps(problem_doc, ensure_ascii=False, indent=1) + "\n",
+    }
+    written: dict[str, Path] = {}
+    for name in OUTPUT_FILES:
+        path = out_dir / name
+        path.write_text(contents[name], encoding="utf-8")
+        written[name] = path
+    return written
+
+
+def summary_table(day_plan: DayPlan) -> str:
+    """The terminal report: one line per van (stops, km, driving and working hours, crates
+    at the peak), then every unassigned task with its reason, deferred requests and notes."""
+    plan, problem = day_plan.plan, day_plan.problem
+    notes = day_plan.notes
+    lines = [
+        f"{day_plan.network.name_ja} ({day_plan.network.scenario_id}) "
+        f"{day_plan.day.isoformat()} ({WEEKDAY_JA[day_plan.day.weekday()]}), mode "
+        f"{notes.mode.value}; hub {'open' if notes.hub_open else 'CLOSED'}; school run "
+        f"{'yes' if notes.school_run else 'no'}; {len(problem.tasks)} tasks at "
+        f"{len(problem.sites) - 1} stops",
+        f"{'vehicle':<10}{'stops':>6}{'km':>8}{'driving h':>11}{'working h':>11}"
+        f"{'peak crates':>13}{'peak items':>12}",
+    ]
+    for route in plan.routes:
+        if not route.stops:
+            continue
+        peak = route.peak_load()
+        lines.append(f"{route.vehicle_id:<10}{len(route.stops):>6}"
+                     f"{route.distance_m / 1000:>8.1f}{route.driving_s / 3600:>11.2f}"
+                     f"{route.duration_s / 3600:>11.2f}{peak.get('crates', 0):>13}"
+                     f"{peak.get('items', 0):>12}")
+    lines.append(f"total: {plan.vehicles_used} vans, {plan.distance_m / 1000:.1f} km, "
+                 f"status {plan.status.value}, solved in {day_plan.solve_s:.1f} s, verify: "
+                 + ("feasible" if not day_plan.violations
+                    else f"{len(day_plan.violations)} violations"))
+    for item in plan.unassigned:
+        task = problem.task(item.task_id)
+        kind = "required" if task.required else "optional"
+        lines.append(f"unassigned {item.task_id} ({kind}): {item.reason.value}"
+                     + (f" — {item.detail}" if item.detail else ""))
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for deferred in notes.deferred:
+        grouped.setdefault((deferred.site_id, deferred.reason), []).append(deferred.items)
+    for (site_id, reason), items in sorted(grouped.items()):
+        name = day_plan.network.site(site_id).name_ja
+        lines.append(f"deferred {name} ({site_id}): {len(items)} requests, {sum(items)} items "
+                     f"wait — {reason}")
+    lines.extend(f"note: {note}" for note in notes.notes)
+    return "\n".join(lines)
