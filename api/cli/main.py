@@ -18,6 +18,7 @@ from api.cli.argtypes import non_negative_int, positive_float, positive_int
 from api.cli.drops import add_drops_subcommands
 from api.cli.plan import add_plan_subcommand
 from api.cli.service import add_service_subcommands
+from routing.documents import load_plan, load_problem, plan_to_json
 from routing.errors import FormatError, ProblemError
 from routing.problem import Problem
 from routing.result import Plan, PlanStatus
