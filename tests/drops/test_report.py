@@ -28,16 +28,14 @@ from drops.report import (
 )
 from scenarios.loader import load_network
 from scenarios.network import SiteKind
+from tests.shared_data import SHARED, need_shared
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 UTC = dt.UTC
 ROOT = Path(__file__).resolve().parents[2]
 #: The report's table as extracted from the annual report (outside the repository) and the
 #: copy the Munakata scenario bundles.
-SHARED_SEED_DATA = next(
-    (p for p in (Path(__file__).resolve().parents[3] / "shared" / "seed-data",
-                 Path("/work/shared/seed-data")) if p.is_dir()),
-    Path(__file__).resolve().parents[3] / "shared" / "seed-data")
+SHARED_SEED_DATA = SHARED / "seed-data"
 BUNDLED_DATA = ROOT / "scenarios" / "munakata"
 ANNUAL_ONLY = ("munakata-yoshitake-cc", "munakata-ikeno-cc", "munakata-misaki-cc")
 
@@ -53,11 +51,9 @@ def fy2023_report() -> Report:
 
 
 def _seed_file(folder: Path, name: str) -> Path:
-    path = folder / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not here (the shared seed data lives outside the repository); "
-                    f"the bundled copy in {BUNDLED_DATA} is checked instead")
-    return path
+    if folder == SHARED_SEED_DATA:
+        return need_shared(f"seed-data/{name}")
+    return folder / name
 
 
 @pytest.mark.parametrize("folder", [SHARED_SEED_DATA, BUNDLED_DATA], ids=["shared", "bundled"])

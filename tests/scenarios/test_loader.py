@@ -12,18 +12,11 @@ import pytest
 
 from scenarios.loader import ScenarioError, load_network, scenario_dir
 from scenarios.network import SiteKind
-
-#: The seed data beside the repository (../shared), or where the development machine keeps it.
-SHARED_SITES = next(
-    (p for p in (Path(__file__).resolve().parents[3] / "shared" / "seed-data" / "sites.csv",
-                 Path("/work/shared/seed-data/sites.csv")) if p.is_file()),
-    Path("../shared/seed-data/sites.csv"))
+from tests.shared_data import need_shared
 
 
 def _shared_rows(city: str) -> dict[str, dict[str, str]]:
-    if not SHARED_SITES.is_file():
-        pytest.skip(f"the shared seed data is not at {SHARED_SITES}")
-    with SHARED_SITES.open(encoding="utf-8") as handle:
+    with need_shared("seed-data/sites.csv").open(encoding="utf-8") as handle:
         return {r["id"]: r for r in csv.DictReader(handle) if r["city"] == city}
 
 
