@@ -7,6 +7,7 @@ Each rule is one parametrised case; a failure names every offending file, line a
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -95,20 +96,37 @@ def package_imports(package: str) -> list[Import]:
 
 @dataclass(frozen=True)
 class Rule:
+    """``package`` (a folder) never imports any of ``forbidden``: top-level names
+    (``fastapi``) or dotted ones (``api.http``), each with everything below it."""
+
     package: str
     forbidden: frozenset[str]
 
     def __str__(self) -> str:
         return f"{self.package}/ never imports {', '.join(sorted(self.forbidden))}"
 
+    def breaks(self, imp: Import) -> bool:
+        return any(imp.module == name or imp.module.startswith(name + ".")
+                   for name in self.forbidden)
 
+
+WEB = frozenset({"fastapi", "starlette"})
 RULES = (
     Rule("routing", frozenset({"api", "drops", "maps", "scenarios", "fastapi", "sqlalchemy",
                                "folium", "pyvrp", "vroom"})),
     Rule("drops", frozenset({"api", "routing", "maps", "fastapi", "sqlalchemy"})),
     Rule("scenarios", frozenset({"api", "maps", "sqlalchemy", "fastapi"})),
     Rule("maps", frozenset({"api", "sqlalchemy", "fastapi"})),
+    # The rooms of api/: only api/http/ speaks HTTP; the command line never reaches it.
+    Rule("api/cli", WEB | {"api.http"}),
+    Rule("api/services", WEB | {"api.http", "api.cli", "api.bench"}),
+    Rule("api/store", WEB | {"api.http", "api.cli", "api.bench", "api.services"}),
+    Rule("api/bench", WEB | {"api.http"}),
 )
+#: The longest a module may grow (ARCHITECTURE.md: aim for 400); generated Alembic revisions
+#: and vendored assets aside.
+MAX_MODULE_LINES = 600
+SIZE_EXEMPT = ("api/store/migrations/versions/", "maps/assets/")
 
 
 @pytest.mark.parametrize("package", PURE_PACKAGES)
@@ -117,9 +135,10 @@ def test_package_exists(package: str) -> None:
     assert (ROOT / package / "__init__.py").is_file(), f"{package}/__init__.py is missing"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.package)
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.package.replace("/", "."))
 def test_forbidden_imports(rule: Rule) -> None:
-    offending = [imp for imp in package_imports(rule.package) if top_level(imp) in rule.forbidden]
+    assert python_files(rule.package), f"{rule.package}/ holds no module: update the rule"
+    offending = [imp for imp in package_imports(rule.package) if rule.breaks(imp)]
 
     assert not offending, (f"{rule}, but:\n  " + "\n  ".join(map(str, offending))
                            + "\n(see DESIGN.md, 'Layout'; api/ is the only composition root)")
@@ -171,21 +190,86 @@ def test_the_adapter_is_exactly_the_files_under_routing_ortools(path: str, insid
     assert in_the_adapter(Import(path, 1, "ortools")) is inside
 
 
+def loaded_in_a_fresh_interpreter(code: str, watched: tuple[str, ...]) -> list[str]:
+    """Which of ``watched`` are in ``sys.modules`` after ``code`` runs in a new interpreter
+    (so that what other tests imported hides nothing); ``SystemExit`` is allowed."""
+    probe = (f"import sys\ntry:\n    {code}\nexcept SystemExit:\n    pass\n"
+             f"print(' '.join(m for m in {watched!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=ROOT, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.splitlines()[-1].split() if result.stdout.strip() else []
+
+
 @pytest.mark.parametrize("modules", [
     "routing.problem, routing.result",
-    "maps, scenarios.day",
-    "routing, routing.options, routing.schedule, routing.instances, routing.instance_plans",
+    "maps", "scenarios", "drops", "maps.geojson, scenarios.day",
+    "routing, routing.options, routing.schedule, routing.instances, routing.instance_plans, "
+    "routing.documents, routing.verify",
 ])
 def test_importing_the_pure_modules_loads_neither_ortools_nor_numba(modules: str) -> None:
     # routing/__init__.py resolves solve and compile_day_search lazily: the data types,
-    # the options and what renders or assembles a day load no solver. A fresh interpreter,
-    # so that what other tests imported does not hide an import.
-    code = (f"import sys, {modules}\n"
-            "print(' '.join(m for m in ('ortools', 'numba') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=False, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == [], f"import {modules} loaded {result.stdout.strip()}"
+    # the options and what renders or assembles a day load no solver.
+    loaded = loaded_in_a_fresh_interpreter(f"import {modules}", ("ortools", "numba"))
+
+    assert loaded == [], f"import {modules} loaded {loaded}"
+
+
+@pytest.mark.parametrize("code", [
+    "import api.cli",
+    "from api.cli.main import main; main(['--help'])",
+    "from api.cli.main import main; main(['drops', 'report', '--help'])",
+    "from api.cli.main import main; main(['drops', 'report', '--fiscal-year', '2023', "
+    "'--source', 'bundled'])",
+])
+def test_the_command_line_starts_without_fastapi_or_the_solver(code: str) -> None:
+    # `bookrun --help` and `bookrun drops report` must not pay for the web stack or OR-Tools.
+    loaded = loaded_in_a_fresh_interpreter(
+        code, ("fastapi", "starlette", "api.http", "ortools", "numba"))
+
+    assert loaded == [], f"{code} loaded {loaded}"
+
+
+def test_no_module_is_longer_than_the_limit() -> None:
+    too_long = []
+    for package in (*PURE_PACKAGES, "api"):
+        for file in python_files(package):
+            rel = file.relative_to(ROOT).as_posix()
+            lines = len(file.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_MODULE_LINES and not rel.startswith(SIZE_EXEMPT):
+                too_long.append(f"{rel}: {lines} lines")
+
+    assert not too_long, (f"modules over {MAX_MODULE_LINES} lines (a room per job: split "
+                          f"them):\n  " + "\n  ".join(too_long))
+
+
+ARCHITECTURE = ROOT / "ARCHITECTURE.md"
+#: A path in backquotes that starts in one of the repository's folders.
+REPO_PATH = re.compile(r"`((?:routing|api|drops|maps|scenarios|tests|docs)/[\w./-]*)`")
+
+
+def test_architecture_md_names_only_paths_that_exist() -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    named = REPO_PATH.findall(text)
+    missing = sorted({path for path in named if not (ROOT / path.rstrip("/")).exists()})
+
+    assert len(named) > 20, "ARCHITECTURE.md should name the modules it describes"
+    assert not missing, "ARCHITECTURE.md names paths that do not exist:\n  " + "\n  ".join(
+        missing)
+
+
+def test_no_committed_text_names_a_path_of_this_machine() -> None:
+    # Paths are written relative to the repository or as ../shared (DESIGN.md).
+    machine_paths = (str(ROOT) + "/", str(ROOT.parent / "shared"))
+    offending = []
+    for file in [ARCHITECTURE, ROOT / "README.md", *ROOT.glob("docs/*.md"),
+                 *(f for package in (*PURE_PACKAGES, "api", "tests")
+                   for f in python_files(package))]:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if any(path in line for path in machine_paths):
+                offending.append(f"{file.relative_to(ROOT)}:{number}: {line.strip()}")
+
+    assert not offending, "machine paths in committed files:\n  " + "\n  ".join(offending)
 
 
 def test_the_lazy_names_resolve_to_the_solver_and_the_day_search() -> None:
