@@ -36,6 +36,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return write_outputs(day_plan, tmp_path_factory.mktemp("out"))
 
 
+@pytest.mark.slow
 def test_the_map_draws_routes_and_markers_with_the_network_cut(
         outputs: dict[str, Path]) -> None:
     blocked: list[str] = []
@@ -65,6 +66,7 @@ def test_the_map_draws_routes_and_markers_with_the_network_cut(
     assert blocked and all("tile" in url or "cyberjapandata" in url for url in blocked)
 
 
+@pytest.mark.slow
 def test_the_route_sheet_prints_one_page_per_van(outputs: dict[str, Path]) -> None:
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

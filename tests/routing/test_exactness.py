@@ -110,6 +110,7 @@ def _describe(problem: Problem, best: Optimum) -> str:
 
 
 @pytest.mark.parametrize("make_problem", CASES)
+@pytest.mark.slow
 def test_solver_cost_equals_brute_force_optimum(make_problem: Callable[[], Problem]) -> None:
     problem = make_problem()
     assert task_ends(problem.tasks) <= (7 if len(problem.vehicles) == 1 else 5)

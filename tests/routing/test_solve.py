@@ -345,6 +345,7 @@ def test_a_stop_may_run_into_the_gap_between_two_windows_but_not_open_there() ->
     (10.0, "local"),  # driving outweighs the van: three routes are repaired locally
     (10_000.0, "day ruin and recreate"),  # vans first: local repairs only from 8 routes
 ])
+@pytest.mark.slow
 def test_a_day_of_three_routes_is_repaired_locally_unless_fixed_costs_dominate(
         munakata_like_problem: Problem, fixed_cost: float, expected_repair: str) -> None:
     (van, *_) = munakata_like_problem.vehicles

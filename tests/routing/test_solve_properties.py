@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from bruteforce import solve_and_verify
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -132,6 +133,7 @@ def _break_inside_a_stop() -> Problem:
 @given(problem=problems())
 @example(problem=_end_visit_after_arrival())
 @example(problem=_break_inside_a_stop())
+@pytest.mark.slow
 def test_random_day_plan_verifies_and_accounts_for_every_task_once_with_a_fitting_reason(
         problem: Problem) -> None:
     plan = solve_and_verify(problem, time_limit_s=1, solution_limit=50)
@@ -141,6 +143,7 @@ def test_random_day_plan_verifies_and_accounts_for_every_task_once_with_a_fittin
 @SETTINGS
 @given(problem=problems())
 @example(problem=_break_inside_a_stop())
+@pytest.mark.slow
 def test_local_repair_rounds_keep_the_plan_valid_and_every_task_accounted_for(
         problem: Problem) -> None:
     # Force the iterated search's local repair (small models of a few routes) on days of

@@ -122,6 +122,7 @@ def test_run_bench_reports_a_malformed_instance_as_a_row() -> None:
 
 
 @needs_vroom
+@pytest.mark.slow
 def test_run_bench_parallel_jobs() -> None:
     rows = run_bench([INSTANCES], budget_s=0.5, solvers=("vroom",), jobs=2)
     assert [r["instance"] for r in rows] == ["TINY10", "tiny_lc4"]  # input order kept

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from api.bench.bench_service import run_bench_service
 
 
+@pytest.mark.slow
 def test_bench_service_records_collections_and_plans_over_http() -> None:
     figures = run_bench_service(20, dt.date(2023, 11, 15), 1.0)
     assert figures["requests"] == 20

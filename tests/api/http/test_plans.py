@@ -52,6 +52,7 @@ def test_staff_plan_a_date_and_get_the_finished_plan_with_wait(service) -> None:
     assert routed.routes
 
 
+@pytest.mark.slow
 def test_without_wait_the_answer_is_202_and_the_client_polls(service) -> None:  # type: ignore[no-untyped-def]
     response = service.client.post("/plans", json={"date": "2023-11-15", "time_limit_s": 1},
                                    headers=service.headers("staff1"))
@@ -69,6 +70,7 @@ def test_without_wait_the_answer_is_202_and_the_client_polls(service) -> None:  
     _verified(service, plan["plan_id"])
 
 
+@pytest.mark.slow
 def test_replanning_adds_a_version_and_the_old_one_stays_readable(service) -> None:  # type: ignore[no-untyped-def]
     first = _plan(service)
     second = _plan(service, vans=1)
@@ -84,6 +86,7 @@ def test_replanning_adds_a_version_and_the_old_one_stays_readable(service) -> No
     assert listed["total"] == 2 and [p["version"] for p in listed["items"]] == [2, 1]
 
 
+@pytest.mark.slow
 def test_map_sheet_geojson_and_csv_are_served_for_a_done_plan(service) -> None:  # type: ignore[no-untyped-def]
     plan = _plan(service)
     plan_id = plan["plan_id"]
@@ -102,6 +105,7 @@ def test_map_sheet_geojson_and_csv_are_served_for_a_done_plan(service) -> None: 
     assert len(rows) == sum(len(r.visits) for r in routed.routes)
 
 
+@pytest.mark.slow
 def test_the_contractor_marks_stops_done_once(service) -> None:  # type: ignore[no-untyped-def]
     plan = _plan(service)
     van = plan["summary"]["vans"][0]["vehicle_id"]
@@ -165,6 +169,7 @@ def test_who_may_plan_and_read_plans(service, method: str, path: str, role: str 
     assert getattr(service.client, method)(path, **kwargs).status_code == expected
 
 
+@pytest.mark.slow
 def test_an_accepted_school_request_is_scheduled_by_a_plan_and_delivered_at_its_stop(
         service) -> None:  # type: ignore[no-untyped-def]
     filed = service.client.post("/school-requests", headers=service.headers("akama"), json={

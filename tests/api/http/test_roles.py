@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 NEEDED_BY = (dt.date.today() + dt.timedelta(days=20)).isoformat()
 
 # (method, path, body, {role: expected status}); role None = no token. {own} is akama's
@@ -70,6 +72,7 @@ def _setup(service: Any) -> dict[str, Any]:
             "van": plan["summary"]["vans"][0]["vehicle_id"]}
 
 
+@pytest.mark.slow
 def test_every_role_gets_the_status_the_table_says_at_every_endpoint(service) -> None:  # type: ignore[no-untyped-def]
     ids = _setup(service)
     mismatches = []

@@ -20,6 +20,7 @@ WEEK = [dt.date(2023, 11, 13) + dt.timedelta(days=k) for k in range(7)]  # Monda
 
 @pytest.mark.parametrize("scenario", ["munakata", "ichinoseki"])
 @pytest.mark.parametrize("day", WEEK, ids=[d.isoformat() for d in WEEK])
+@pytest.mark.slow
 def test_every_day_of_a_week_plans_feasibly(scenario: str, day: dt.date) -> None:
     day_plan = plan_day(scenario, day, time_limit_s=1.0)
     assert verify(day_plan.problem, day_plan.plan) == []
@@ -31,6 +32,7 @@ def test_every_day_of_a_week_plans_feasibly(scenario: str, day: dt.date) -> None
     assert not (served & unassigned)
 
 
+@pytest.mark.slow
 def test_outputs_are_written_and_agree_with_the_plan(tmp_path: Path) -> None:
     day_plan = plan_day("munakata", dt.date(2023, 11, 17), time_limit_s=2.0)
     assert verify(day_plan.problem, day_plan.plan) == []

@@ -40,6 +40,7 @@ def test_replay_command_prints_the_table_and_a_one_line_total(
     assert "munakata-sunlive" in "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_replay_with_routing_solves_and_verifies_each_day(
         capsys: pytest.CaptureFixture[str]) -> None:
     run = run_replay(get_network("munakata"), days=2, time_limit_s=0.5)

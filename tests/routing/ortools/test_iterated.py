@@ -13,6 +13,7 @@ from routing.problem import Problem
 from routing.result import PlanStatus
 
 
+@pytest.mark.slow
 def test_a_day_of_many_short_routes_is_improved_by_local_repairs_and_verifies(
         munakata_like_problem: Problem) -> None:
     # Twelve small vans (4 crates each): many short routes, so each ruin-and-repair round

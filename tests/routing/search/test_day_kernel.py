@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from test_day_search import _first_plan
 
 from routing.ortools.handoff import whole_day
@@ -107,6 +108,7 @@ assert after == before, [name for name in after if after[name] != before[name]]
 """
 
 
+@pytest.mark.slow
 def test_after_compile_day_search_a_solve_compiles_nothing_more() -> None:
     # compile_day_search runs at start-up so that no solve spends its budget compiling: it
     # must meet every signature the search uses on a real day. A fresh interpreter, so

@@ -120,6 +120,7 @@ def test_improve_day_refuses_routes_that_break_the_day_naming_them(change, messa
                     final_temperature=0)
 
 
+@pytest.mark.slow
 def test_solve_searches_a_two_van_day_with_the_day_search_and_verifies() -> None:
     problem = synthetic_day(seed=3)
     plan = solve(problem, time_limit_s=1.0)
@@ -135,6 +136,7 @@ def test_solve_searches_a_two_van_day_with_the_day_search_and_verifies() -> None
 
 @SETTINGS
 @given(problem=problems())
+@pytest.mark.slow
 def test_random_days_searched_by_the_day_search_verify(problem: Problem) -> None:
     plan = solve_and_verify(problem, time_limit_s=0.2)
     _assert_every_task_accounted_for_once(problem, plan)

@@ -53,6 +53,7 @@ def test_a_plan_that_cannot_be_shortened_is_returned_as_it_is() -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_days())
+@pytest.mark.slow
 def test_random_pickup_and_delivery_days_get_no_longer_and_lose_no_shipment(
         day: tuple[PickupDeliveryDay, list[list[int]]]) -> None:
     instance, start = day

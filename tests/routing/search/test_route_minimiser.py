@@ -6,6 +6,7 @@ import itertools
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from pickup_delivery_days import day_from_points, random_days, violations
 
@@ -58,6 +59,7 @@ def test_empty_routes_are_dropped_and_a_single_route_is_returned_as_it_is() -> N
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_days())
+@pytest.mark.slow
 def test_random_pickup_and_delivery_days_lose_no_shipment_and_break_no_rule(
         day: tuple[PickupDeliveryDay, list[list[int]]]) -> None:
     instance, start = day
