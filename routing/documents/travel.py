@@ -10,13 +10,17 @@ from routing.documents.checked import MISSING, Checker, DocumentError, show
 from routing.documents.model_errors import model_errors
 from routing.errors import FormatError, ProblemError
 from routing.matrix import FixedLeg, geodesic_matrix, matrix_from_lists
-from routing.problem import Site, TravelMatrix
+from routing.problem import MAX_TIME_S, Site, TravelMatrix
 
 _TRAVEL_KEYS = ("matrix", "geodesic", "fixed_legs", "leg_only_sites")
 _MATRIX_KEYS = ("site_ids", "distance_m", "duration_s")
 _GEODESIC_KEYS = ("circuity", "speed_kmh", "precise")
 _LEG_REQUIRED = ("from", "to", "distance_m", "duration_s")
 _LEG_OPTIONAL = ("bidirectional", "name")
+#: The longest leg a document may give, in metres (100,000 km) and in seconds (the model's
+#: time bound): larger numbers are typos, and would overflow the solver's 64-bit integers.
+MAX_LEG_M = 100_000_000
+MAX_LEG = {"distance_m": MAX_LEG_M, "duration_s": MAX_TIME_S}
 
 
 def read_travel(check: Checker, raw: Any,
@@ -96,13 +100,13 @@ def _read_leg(check: Checker, path: str, raw: Any,
     if from_id is not None and from_id == to_id:
         check.fail(f"{path}.to", f"must differ from 'from', got {to_id!r} twice")
     distance_m = check.integer(f"{path}.distance_m", obj.get("distance_m", MISSING),
-                               maximum=100_000_000)
+                               maximum=MAX_LEG_M)
     duration_s = check.integer(f"{path}.duration_s", obj.get("duration_s", MISSING))
     bidirectional = check.boolean(f"{path}.bidirectional", obj.get("bidirectional", True))
     name = check.string(f"{path}.name", obj.get("name", ""))
-    if len(check.found) > before:
-        return None
-    assert from_id and to_id and distance_m is not None and duration_s is not None
+    if (len(check.found) > before or from_id is None or to_id is None or distance_m is None
+            or duration_s is None):
+        return None  # reported here, or (an unreadable site id) where the site is read
     return FixedLeg(from_id, to_id, distance_m, duration_s, bidirectional=bool(bidirectional),
                     name=name or "")
 
@@ -145,7 +149,8 @@ def _read_matrix(check: Checker, raw: Any,
                 check.fail(f"{path}.{name}[{r}]", f"must have {n} entries (one per site_ids "
                            f"entry), got {len(cells)}")
                 continue
-            values.append([check.integer(f"{path}.{name}[{r}][{c}]", cell, maximum=None) or 0
+            values.append([check.integer(f"{path}.{name}[{r}][{c}]", cell, maximum=MAX_LEG[name])
+                           or 0
                            for c, cell in enumerate(cells)])
         result[name] = values
     return result if len(check.found) == before else None

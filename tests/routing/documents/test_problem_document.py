@@ -104,6 +104,10 @@ INVALID_PROBLEMS = [
      "from lat/lon), got neither"),
     (("travel", "matrix", "distance_m", 1, 2), -10,
      "travel.matrix.distance_m[1][2]: must be >= 0, got -10"),
+    (("travel", "matrix", "distance_m", 1, 2), 1e300,
+     "travel.matrix.distance_m[1][2]: must be <= 100000000, got 1e+300"),
+    (("travel", "matrix", "duration_s", 1, 2), 2_000_000_000,
+     "travel.matrix.duration_s[1][2]: must be <= 1000000000, got 2000000000"),
     (("travel", "matrix", "duration_s", 3), [480, 840],
      "travel.matrix.duration_s[3]: must have 4 entries (one per site_ids entry), got 2"),
     (("travel", "matrix", "distance_m"), [[0]],
@@ -153,6 +157,16 @@ INVALID_GEODESIC = [
      'travel.leg_only_sites: must be an array of site ids or an object of site id -> group '
      'name, got "care-home"'),
 ]
+
+
+def test_a_fixed_leg_to_an_unreadable_site_is_refused_with_the_site_named() -> None:
+    # The site's own error is the one to fix; the leg naming it must not crash the reader.
+    doc = edited(tiny_doc(), ("sites", 3, "id"), "")
+    doc["travel"] = {"geodesic": {}, "fixed_legs": [
+        {"from": "hub", "to": "care-home", "distance_m": 1, "duration_s": 1}]}
+    with pytest.raises(FormatError) as caught:
+        problem_from_dict(doc)
+    assert str(caught.value).startswith("sites[3].id:")
 
 
 @pytest.mark.parametrize(("travel", "expected"), INVALID_GEODESIC)
