@@ -86,6 +86,8 @@ def run_plan_job(job: PlanJob) -> PlanOutcome:
                        for u in plan.unassigned],
         "deferred": len(day_plan.notes.deferred),
         "notes": list(day_plan.notes.notes),
+        "warnings": list(day_plan.notes.warnings),
+        "estimated_tasks": dict(day_plan.notes.estimates),
         "served_task_ids": sorted(plan.served_task_ids()),
         "solve_s": round(day_plan.solve_s, 2),
         "verify_violations": len(day_plan.violations),
