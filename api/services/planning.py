@@ -24,6 +24,7 @@ from routing.problem import Problem
 from routing.result import Plan, PlanStatus
 from routing.verify import Violation, verify
 from scenarios.calendar import TOKYO, fiscal_year_dates
+from scenarios.closures import Closure, apply_closures
 from scenarios.day import DayError, DayNotes, DayOptions, problem_for_day
 from scenarios.demand import MaterialRequest, requests_for_day
 from scenarios.figures import figures_date, first_plannable_day
@@ -155,6 +156,7 @@ def plan_day(
     day: dt.date,
     *,
     requests: Sequence[MaterialRequest] = (),
+    closures: Sequence[Closure] = (),
     due_posts: Sequence[DuePost] | None = None,
     post_policy: str = "forecast",
     history: Sequence[CollectionRecord] | None = None,
@@ -178,6 +180,9 @@ def plan_day(
         Requests recorded by people (school requests, consignments), added to the demand
         model's flows for the day; those of a purpose the model also estimates replace
         the estimate (`scenarios.day.problem_for_day`).
+    closures
+        Closures and openings people recorded (`scenarios.closures`), applied to the
+        scenario's calendars first.
     due_posts
         Return posts to empty; default: chosen by ``post_policy``.
     post_policy
@@ -196,7 +201,7 @@ def plan_day(
         The problem, the plan, the day notes and ``violations`` from `routing.verify`
         (empty for a feasible plan).
     """
-    network = get_network(scenario)
+    network = apply_closures(get_network(scenario), closures)
     wanted = [*requests_for_day(network, day), *requests]
     if due_posts is not None:
         posts = list(due_posts)
