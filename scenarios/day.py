@@ -39,7 +39,13 @@ from drops.rota import DuePost
 from routing.matrix import geodesic_matrix
 from routing.problem import Break, Problem, Site, Task, TaskKind, TimeWindow, Vehicle
 from scenarios.day_types import DayError, DayNotes, DayOptions, Deferred, Mode
-from scenarios.demand import PURPOSE_JA, MaterialRequest, Purpose, is_school_run_day
+from scenarios.demand import (
+    PURPOSE_JA,
+    MaterialRequest,
+    Purpose,
+    is_school_run_day,
+    site_closed_reason,
+)
 from scenarios.figures import check_date, figures_warning
 from scenarios.network import Network, NetworkSite, SiteKind, VehicleSpec
 
@@ -228,12 +234,9 @@ def _blocked(network: Network, request: MaterialRequest, day: dt.date,
     if request.to_site_id != hub_id and (mode is Mode.DIRECT or request.from_site_id == hub_id):
         ends.append(request.to_site_id)
     for site_id in ends:
-        site = network.site(site_id)
-        reason = network.calendar_of(site_id).closure_reason(day)
+        reason = site_closed_reason(network, site_id, day)
         if reason:
-            return site_id, f"{site.name_ja} 休館 closed: {reason}"
-        if site.run_weekdays and day.weekday() not in site.run_weekdays:
-            return site_id, f"{site.name_ja}: 運行日以外 not a run day for this site"
+            return site_id, reason
     return None
 
 

@@ -119,6 +119,19 @@ def is_served(network: Network, site: NetworkSite, day: dt.date) -> bool:
     return network.calendar_of(site.site_id).is_open(day)
 
 
+def site_closed_reason(network: Network, site_id: str, day: dt.date) -> str | None:
+    """Why a van cannot serve the site on ``day`` (closed, or not one of its run
+    weekdays), in Japanese then English, else None. The hub's own closure is the caller's
+    to check."""
+    site = network.site(site_id)
+    reason = network.calendar_of(site_id).closure_reason(day)
+    if reason:
+        return f"{site.name_ja} 休館 closed: {reason}"
+    if site.run_weekdays and day.weekday() not in site.run_weekdays:
+        return f"{site.name_ja}: 運行日以外 not a run day for this site"
+    return None
+
+
 def days_to_serve(network: Network, site: NetworkSite, day: dt.date) -> int:
     """Calendar days whose flows wait for ``day``: since the last day the site was served
     (1 when it was served yesterday), at most `MAX_ACCUMULATION_DAYS`."""
@@ -319,4 +332,5 @@ __all__ = [
     "school_requests",
     "school_run_days",
     "schools_due",
+    "site_closed_reason",
 ]
