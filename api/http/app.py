@@ -18,7 +18,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.errors import register_error_handlers
-from api.http.routers import auth, collections, drops, plans, school_requests, sites
+from api.http.routers import (
+    auth,
+    closures,
+    collections,
+    drops,
+    plans,
+    school_requests,
+    sites,
+)
 from api.services.plan_jobs import PlanJobs
 from api.services.plans import schedule_requests
 from api.settings import Settings, get_settings
@@ -36,7 +44,7 @@ DESCRIPTION = (
 )
 
 #: Paths whose bodies may be larger (CSV imports): this many times ``max_body_bytes``.
-LARGE_BODY_PATHS = {"/collections/import": 8}
+LARGE_BODY_PATHS = {"/collections/import": 8, "/closures/import": 8}
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -155,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       solver=f"ortools {_version('ortools')}")
 
     for router in (auth.router, sites.router, collections.router, school_requests.router,
-                   plans.router, drops.router):
+                   plans.router, closures.router, drops.router):
         application.include_router(router)
     application.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     return application

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.services.accounts import Principal
+from api.services.date_checks import today_in_tokyo
 from api.services.errors import Conflict, Forbidden, NotFound
 from api.services.school_request_lifecycle import (
     RequestInvalid,
@@ -42,7 +43,6 @@ from api.store.tables import (
     SchoolRequestRow,
     SiteRow,
 )
-from scenarios.calendar import TOKYO
 from scenarios.loader import load_network
 from scenarios.network import SiteKind
 
@@ -73,10 +73,6 @@ def scenario_sites(scenario: str) -> ScenarioSites:
     """The id and hub of a scenario (a bundled name or a folder), read once per process."""
     network = load_network(scenario)
     return ScenarioSites(network.scenario_id, network.hub_site_id)
-
-
-def today_in_tokyo() -> dt.date:
-    return dt.datetime.now(TOKYO).date()
 
 
 @dataclass(frozen=True)
