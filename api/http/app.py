@@ -26,9 +26,9 @@ from api.http.routers import (
     plans,
     school_requests,
     sites,
+    transfers,
 )
 from api.services.plan_jobs import PlanJobs
-from api.services.plans import schedule_requests
 from api.settings import Settings, get_settings
 from api.store.db import check_migrated, make_engine, make_session_factory
 
@@ -44,7 +44,7 @@ DESCRIPTION = (
 )
 
 #: Paths whose bodies may be larger (CSV imports): this many times ``max_body_bytes``.
-LARGE_BODY_PATHS = {"/collections/import": 8, "/closures/import": 8}
+LARGE_BODY_PATHS = {"/collections/import": 8, "/closures/import": 8, "/transfers/import": 8}
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -139,7 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         check_migrated(application.state.engine)  # refuse to start on an old database
         application.state.migrated = True
-        jobs = PlanJobs(application.state.session_factory, after_done=schedule_requests)
+        jobs = PlanJobs(application.state.session_factory)
         application.state.plan_jobs = jobs
         try:
             yield
@@ -163,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       solver=f"ortools {_version('ortools')}")
 
     for router in (auth.router, sites.router, collections.router, school_requests.router,
-                   plans.router, closures.router, drops.router):
+                   plans.router, transfers.router, closures.router, drops.router):
         application.include_router(router)
     application.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     return application

@@ -11,32 +11,23 @@ earlier line records is a duplicate. The reading of the file is `api.services.cs
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlalchemy.orm import Session
 
 from api.services.closures import ClosureFields, check_closure, duplicate_of, record_closure
-from api.services.csv_import import FileRejected, ImportProblem, ImportRefused, read_lines
+from api.services.csv_import import (
+    FileRejected,
+    ImportProblem,
+    ImportRefused,
+    parse_date,
+    read_lines,
+)
 from api.services.errors import InvalidField
 from scenarios.closures import Closure, ClosureKind
 from scenarios.network import Network
 
 COLUMNS = ("site_id", "calendar", "first_date", "last_date", "reason", "kind")
 REQUIRED = ("first_date", "reason")
-_EXCEL_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-
-
-def parse_date(text: str) -> dt.date:
-    """An ISO date, or one as Excel writes it (``2026/12/9``); ValueError naming it."""
-    value = text.strip()
-    match = _EXCEL_DATE.fullmatch(value)
-    try:
-        if match is not None:
-            return dt.date(*(int(g) for g in match.groups()))
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"expected a date such as 2026-12-09 or 2026/12/9, got "
-                         f"{text!r}") from None
 
 
 def import_closures(session: Session, network: Network, raw: bytes, by_user_id: int,

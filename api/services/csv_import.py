@@ -12,7 +12,9 @@ counted as a spreadsheet counts them (the header is line 1). The importers
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,6 +56,22 @@ class FileRejected(Exception):
     def __init__(self, line: int, field: str, value: str | None, message: str) -> None:
         super().__init__(message)
         self.problem = ImportProblem(line, field, value, message)
+
+
+_EXCEL_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date, or one as Excel writes it (``2026/12/9``); ValueError naming it."""
+    value = text.strip()
+    match = _EXCEL_DATE.fullmatch(value)
+    try:
+        if match is not None:
+            return dt.date(*(int(g) for g in match.groups()))
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"expected a date such as 2026-12-09 or 2026/12/9, got "
+                         f"{text!r}") from None
 
 
 def decode(raw: bytes) -> str:
@@ -126,4 +144,4 @@ def read_lines(raw: bytes, columns: Sequence[str], required: Sequence[str],
 
 
 __all__ = ["MAX_IMPORT_PROBLEMS", "CsvLines", "FileRejected", "ImportProblem",
-           "ImportRefused", "decode", "read_lines"]
+           "ImportRefused", "decode", "parse_date", "read_lines"]

@@ -1,16 +1,17 @@
 """The status lifecycle of a school request, without HTTP.
 
 ```text
-requested ──accept──▶ accepted ──(planner)──▶ scheduled ──▶ delivered ──▶ returned
+requested ──accept──▶ accepted ──(published plan)──▶ scheduled ──▶ delivered ──▶ returned
     │                    │
     └──cancel / reject───┴──▶ cancelled / rejected
 ```
 
 Every step adds a `SchoolRequestEventRow` (who, when, from which status to which, a note,
 the changed fields as ``{field: {"old": .., "new": ..}}``). Every function takes a
-`Session`, adds and flushes, and never commits: the caller owns the unit of work. The
-planner (`api.services.plans`) uses `requests_to_plan`, `mark_scheduled`,
-`mark_unscheduled` and `mark_delivered`; the ``/school-requests`` router the rest.
+`Session`, adds and flushes, and never commits: the caller owns the unit of work.
+Publishing a plan (`api.services.publishing`) uses `mark_scheduled` and
+`mark_unscheduled`, marking its stop done (`api.services.plans`) `mark_delivered`; the
+``/school-requests`` router the rest.
 A step the status does not allow raises `TransitionError` (409).
 """
 
@@ -20,7 +21,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.services.errors import Conflict, InvalidField
@@ -95,8 +95,10 @@ def move(session: Session, request: SchoolRequestRow, to_status: RequestStatus,
 
 
 def accept(session: Session, request: SchoolRequestRow, by_user_id: int,
-           note: str = "") -> SchoolRequestEventRow:
-    return move(session, request, S.ACCEPTED, by_user_id, note=note)
+           note: str = "", changes: dict[str, Any] | None = None) -> SchoolRequestEventRow:
+    """``requested`` → ``accepted``; ``changes`` (fields set with it, such as the ready
+    day) are recorded on the event."""
+    return move(session, request, S.ACCEPTED, by_user_id, note=note, changes=changes)
 
 
 def reject(session: Session, request: SchoolRequestRow, by_user_id: int,
@@ -114,23 +116,6 @@ def cancel(session: Session, request: SchoolRequestRow, by_user_id: int,
     event = move(session, request, S.CANCELLED, by_user_id, note=reason)
     request.status_reason = reason
     return event
-
-
-def requests_to_plan(session: Session, plan_date: dt.date) -> list[SchoolRequestRow]:
-    """The requests a plan of ``plan_date`` should serve.
-
-    These are the ``accepted`` requests not yet scheduled whose ``needed_by`` is on or
-    after ``plan_date``, and the requests already ``scheduled`` for ``plan_date`` (so a
-    re-plan of the date keeps them). Ordered by ``needed_by``, then id.
-    """
-    rows = session.scalars(select(SchoolRequestRow).where(or_(
-        (SchoolRequestRow.status == S.ACCEPTED)
-        & (SchoolRequestRow.scheduled_date.is_(None))
-        & (SchoolRequestRow.needed_by_date >= plan_date),
-        (SchoolRequestRow.status == S.SCHEDULED)
-        & (SchoolRequestRow.scheduled_date == plan_date),
-    )).order_by(SchoolRequestRow.needed_by_date, SchoolRequestRow.request_id))
-    return list(rows)
 
 
 def mark_scheduled(session: Session, request: SchoolRequestRow, plan_id: int,
