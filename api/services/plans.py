@@ -181,17 +181,20 @@ def stored_document(row: PlanRow, which: str) -> dict[str, Any]:
 
 def mark_stop_done(session: Session, row: PlanRow, day_plan: DayPlan, vehicle_id: str,
                    stop: int, by_user_id: int, note: str) -> bool:
-    """Record that van ``vehicle_id`` has done stop number ``stop`` (1 = the first after
-    the hub); the school requests and consignments this (published) plan delivers there
+    """Record that van ``vehicle_id`` has done stop number ``stop``, numbered as the route
+    sheet numbers its rows: 1 = the first after the hub, and the last number (the stops
+    plus one) the return to the hub, where what was picked up for the hub is unloaded.
+    The school requests and consignments this (published) plan delivers or unloads there
     become ``delivered``. Returns whether it was recorded now (``False``: it already
     was). `NotFound` for no such van or stop."""
     plan_id = row.plan_id
     route = next((r for r in day_plan.plan.routes if r.vehicle_id == vehicle_id), None)
-    stops = [v for v in route.visits if v.kind is VisitKind.STOP] if route else []
+    stops = [v for v in route.visits if v.kind in (VisitKind.STOP, VisitKind.END)] \
+        if route else []
     if route is None or not 1 <= stop <= len(stops):
         raise NotFound(f"plan {plan_id} has no stop {stop} for van {vehicle_id!r}"
-                       f" ({len(stops)} stops)" if route else
-                       f"plan {plan_id} has no van {vehicle_id!r}")
+                       f" ({len(stops) - 1} stops, then {len(stops)}: back at the hub)"
+                       if route else f"plan {plan_id} has no van {vehicle_id!r}")
     existing = session.scalar(select(StopDoneRow).where(
         StopDoneRow.plan_id == plan_id, StopDoneRow.vehicle_id == vehicle_id,
         StopDoneRow.stop == stop))
@@ -203,7 +206,8 @@ def mark_stop_done(session: Session, row: PlanRow, day_plan: DayPlan, vehicle_id
     why = f"stop {stop} of {vehicle_id} done (plan {plan_id})"
     prefix = request_task_id("")
     for action in visit.actions:
-        if action.kind is not ActionKind.DELIVERY or not action.task_id.startswith(prefix):
+        if action.kind not in (ActionKind.DELIVERY, ActionKind.UNLOAD) or \
+                not action.task_id.startswith(prefix):
             continue
         ref = action.task_id.removeprefix(prefix)
         request_id = ref.removeprefix(REQUEST_PREFIX)

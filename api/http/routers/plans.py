@@ -224,8 +224,10 @@ def problem_json(plan_id: int, session: SessionDep, _: ReaderDep) -> dict[str, A
 def mark_stop_done(plan_id: int, vehicle_id: str, stop: int, body: StopDoneIn,
                    response: Response, session: SessionDep, settings: SettingsDep,
                    principal: ReaderDep) -> PlanOut:
-    """Record that van ``vehicle_id`` has done stop number ``stop`` (1 = the first stop
-    after the hub). School requests delivered there become ``delivered``."""
+    """Record that van ``vehicle_id`` has done stop number ``stop``, as the route sheet
+    numbers its rows: 1 = the first stop after the hub, the last number (the stops plus
+    one) the return to the hub. The school requests and consignments the published plan
+    delivers there (or, at the hub, unloads) become ``delivered``."""
     row = service.plan_row(session, plan_id)
     day_plan = service.stored_day_plan(row, get_network(settings.scenario))
     if not service.mark_stop_done(session, row, day_plan, vehicle_id, stop, principal.user_id,

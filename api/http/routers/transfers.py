@@ -66,8 +66,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def _outs(session: Session, network: Network, rows: list[ConsignmentRow]) -> list[TransferOut]:
     names = usernames(session, service.user_ids(rows))
     plan_ids = {r.plan_id for r in rows if r.plan_id is not None}
-    versions = dict(session.execute(select(PlanRow.plan_id, PlanRow.version).where(
-        PlanRow.plan_id.in_(plan_ids))).tuples().all()) if plan_ids else {}
+    versions = {plan_id: version for plan_id, version in session.execute(
+        select(PlanRow.plan_id, PlanRow.version).where(PlanRow.plan_id.in_(plan_ids)))
+                } if plan_ids else {}
     outs = []
     for row in rows:
         consignment = service.as_consignment(row)
