@@ -19,11 +19,12 @@ from api.services.csv_import import (
     FileRejected,
     ImportProblem,
     ImportRefused,
+    SeenLines,
     parse_date,
     read_lines,
 )
 from api.services.errors import InvalidField
-from scenarios.closures import Closure, ClosureKind
+from scenarios.closures import ClosureKind
 from scenarios.network import Network
 
 COLUMNS = ("site_id", "calendar", "first_date", "last_date", "reason", "kind")
@@ -43,7 +44,7 @@ def import_closures(session: Session, network: Network, raw: bytes, by_user_id: 
                                            "missing column site_id or calendar")])
     problems = list(lines.problems)
     parsed: list[ClosureFields] = []
-    first_line: dict[Closure, int] = {}
+    seen = SeenLines()
     for line, values in lines.rows:
         fields, problem = _read(values)
         if problem is not None:
@@ -59,13 +60,12 @@ def import_closures(session: Session, network: Network, raw: bytes, by_user_id: 
             problems.append(ImportProblem(line, column, values.get(column), message))
             continue
         existing = duplicate_of(session, network.scenario_id, closure)
-        if existing is not None or closure in first_line:
-            where = (f"closure {existing} records it already" if existing is not None
-                     else f"line {first_line[closure]} has it too")
-            problems.append(ImportProblem(line, "first_date", values.get("first_date"),
-                                          f"duplicate: {where}"))
+        duplicate = seen.duplicate(line, closure, "first_date", values.get("first_date"),
+                                   "duplicate", None if existing is None
+                                   else f"closure {existing} records it already")
+        if duplicate is not None:
+            problems.append(duplicate)
             continue
-        first_line[closure] = line
         parsed.append(fields)
     if problems:
         raise ImportRefused(problems)

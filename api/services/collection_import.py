@@ -31,7 +31,13 @@ from api.services.collections import (
     stored_sites,
     time_problem,
 )
-from api.services.csv_import import FileRejected, ImportProblem, ImportRefused, read_lines
+from api.services.csv_import import (
+    FileRejected,
+    ImportProblem,
+    ImportRefused,
+    SeenLines,
+    read_lines,
+)
 from api.store.db import now_utc
 from api.store.tables import CollectionRow
 from scenarios.calendar import TOKYO
@@ -149,16 +155,15 @@ def _duplicates(session: Session, parsed: list[_Parsed]) -> list[ImportProblem]:
     for post_id, collected_at, collection_id in found:
         recorded[(post_id, collected_at.astimezone(dt.UTC))] = collection_id
     problems = []
-    first_line: dict[tuple[str, dt.datetime], int] = {}
+    seen = SeenLines()
     for p in parsed:
         key = (p.post_id, p.collected_at.astimezone(dt.UTC))
-        where = (f"collection {recorded[key]} is already recorded" if key in recorded
-                 else f"line {first_line[key]} has it too" if key in first_line else None)
-        first_line.setdefault(key, p.line)
-        if where is not None:
-            problems.append(ImportProblem(
-                line=p.line, field="collected_at", input=iso(p.collected_at),
-                msg=f"duplicate: {p.post_id} at {iso(p.collected_at)}: {where}"))
+        problem = seen.duplicate(
+            p.line, key, "collected_at", iso(p.collected_at),
+            f"duplicate: {p.post_id} at {iso(p.collected_at)}",
+            f"collection {recorded[key]} is already recorded" if key in recorded else None)
+        if problem is not None:
+            problems.append(problem)
     return problems
 
 

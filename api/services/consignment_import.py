@@ -26,6 +26,7 @@ from api.services.csv_import import (
     FileRejected,
     ImportProblem,
     ImportRefused,
+    SeenLines,
     parse_date,
     read_lines,
 )
@@ -50,7 +51,7 @@ def import_consignments(session: Session, network: Network, raw: bytes, by_user_
     site_ids = {v.get(c, "").strip() for _, v in lines.rows for c in COLUMNS[:2]}
     sites = stored_sites(session, site_ids)
     parsed: list[ConsignmentFields] = []
-    first_line: dict[tuple[str, str], int] = {}
+    seen = SeenLines()
     for line, values in lines.rows:
         fields, problem = _read(values)
         if fields is not None:
@@ -61,16 +62,15 @@ def import_consignments(session: Session, network: Network, raw: bytes, by_user_
             continue
         assert fields is not None
         if fields.reference:
-            key = (fields.kind.value, fields.reference)
             existing = same_reference(session, network.scenario_id, fields.kind,
                                       fields.reference)
-            if existing is not None or key in first_line:
-                where = (f"consignment {existing} records it already" if existing is not None
-                         else f"line {first_line[key]} has it too")
-                problems.append(ImportProblem(line, "reference", fields.reference,
-                                              f"duplicate {fields.kind.value}: {where}"))
+            duplicate = seen.duplicate(
+                line, (fields.kind.value, fields.reference), "reference", fields.reference,
+                f"duplicate {fields.kind.value}", None if existing is None
+                else f"consignment {existing} records it already")
+            if duplicate is not None:
+                problems.append(duplicate)
                 continue
-            first_line[key] = line
         parsed.append(fields)
     if problems:
         raise ImportRefused(problems)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from api.services.errors import Conflict
 from api.services.school_request_lifecycle import jsonable
+from api.services.status_steps import append_step, step_refusal
 from api.store.db import now_utc
 from api.store.tables import ConsignmentEventRow, ConsignmentRow, ConsignmentStatus
 
@@ -49,19 +50,14 @@ def move(session: Session, row: ConsignmentRow, to_status: ConsignmentStatus,
     """Move ``row`` to ``to_status`` and record the event (`ConsignmentTransitionError`
     when its status does not allow it, naming both)."""
     current = ConsignmentStatus(row.status)
-    allowed = ALLOWED_FROM.get(to_status, frozenset())
-    if current not in allowed:
-        where = ", ".join(sorted(s.value for s in allowed)) or "no status"
-        raise ConsignmentTransitionError(
-            f"consignment {row.consignment_id} is {current.value}: it cannot become "
-            f"{to_status.value} (only from {where})")
-    now = now_utc()
-    event = ConsignmentEventRow(at=now, by_user_id=by_user_id, from_status=current.value,
-                                to_status=to_status.value, note=note, changes=changes)
-    row.events.append(event)
-    row.status = to_status
-    row.updated_at = now
-    session.flush()
+    refusal = step_refusal(f"consignment {row.consignment_id}", current, to_status,
+                           ALLOWED_FROM)
+    if refusal is not None:
+        raise ConsignmentTransitionError(refusal)
+    event = ConsignmentEventRow(at=now_utc(), by_user_id=by_user_id,
+                                from_status=current.value, to_status=to_status.value,
+                                note=note, changes=changes)
+    append_step(session, row, event, to_status)
     return event
 
 

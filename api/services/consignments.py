@@ -26,6 +26,7 @@ from api.services.accounts import Principal
 from api.services.date_checks import check_recorded_date
 from api.services.errors import Conflict, Forbidden, InvalidField, NotFound
 from api.store.db import now_utc
+from api.store.repositories import history_user_ids
 from api.store.tables import (
     ConsignmentEventRow,
     ConsignmentRow,
@@ -286,8 +287,5 @@ def list_consignments(session: Session, principal: Principal, scenario: str,
 
 
 def user_ids(rows: Iterable[ConsignmentRow]) -> set[int]:
-    ids: set[int] = set()
-    for row in rows:
-        ids.add(row.created_by_user_id)
-        ids.update(e.by_user_id for e in row.events)
-    return ids
+    """Every user the rows name (creators and the authors of their events)."""
+    return history_user_ids(rows)

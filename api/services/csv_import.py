@@ -15,8 +15,8 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 
 from api.services.errors import Invalid
 
@@ -90,6 +90,24 @@ def decode(raw: bytes) -> str:
                                         f"Japanese Windows), not UTF-8; {SAVE_AS_UTF8}")
 
 
+@dataclass
+class SeenLines:
+    """The line each key of an import first came on, to name duplicates."""
+
+    first_line: dict[Hashable, int] = field(default_factory=dict)
+
+    def duplicate(self, line: int, key: Hashable, field_name: str, value: str | None,
+                  what: str, recorded: str | None = None) -> ImportProblem | None:
+        """The problem of ``line`` when ``recorded`` names what the store holds already
+        (``collection 12 is already recorded``) or an earlier line had ``key``; None
+        for a first line. ``what`` starts the message (``duplicate: …``)."""
+        where = recorded or (f"line {self.first_line[key]} has it too"
+                             if key in self.first_line else None)
+        self.first_line.setdefault(key, line)
+        return None if where is None else ImportProblem(line, field_name, value,
+                                                        f"{what}: {where}")
+
+
 @dataclass(frozen=True)
 class CsvLines:
     """The lines of a CSV import below its header: ``(line number, column -> value)``,
@@ -144,4 +162,4 @@ def read_lines(raw: bytes, columns: Sequence[str], required: Sequence[str],
 
 
 __all__ = ["MAX_IMPORT_PROBLEMS", "CsvLines", "FileRejected", "ImportProblem",
-           "ImportRefused", "decode", "parse_date", "read_lines"]
+           "ImportRefused", "SeenLines", "decode", "parse_date", "read_lines"]

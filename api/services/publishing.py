@@ -86,28 +86,20 @@ def _schedule(session: Session, row: PlanRow, network: Network, by_user_id: int)
     notes: list[str] = []
     for request in _school_requests(session, row.plan_date, refs):
         task_id = request_task_id(f"{REQUEST_PREFIX}{request.request_id}")
-        if task_id in served:
-            if _elsewhere(request.status, request.scheduled_date, row.plan_date,
-                          RequestStatus.SCHEDULED):
-                notes.append(f"school request {request.request_id} stays on "
-                             f"{request.scheduled_date}: a plan of that date was published "
-                             f"first")
-                continue
-            requests.mark_scheduled(session, request, row.plan_id, row.plan_date, by_user_id)
-        else:
+        if task_id not in served:
             requests.mark_unscheduled(session, request, row.plan_id, by_user_id)
+        elif not _stays_elsewhere(notes, f"school request {request.request_id}",
+                                  request.scheduled_date, request.status, row.plan_date):
+            requests.mark_scheduled(session, request, row.plan_id, row.plan_date, by_user_id)
     for consignment in _consignments(session, row.plan_date, refs):
         ref = as_consignment(consignment).request_id
         task_id = request_task_id(ref)
         if task_id in served:
-            if _elsewhere(consignment.status, consignment.scheduled_date, row.plan_date,
-                          ConsignmentStatus.SCHEDULED):
-                notes.append(f"consignment {consignment.consignment_id} stays on "
-                             f"{consignment.scheduled_date}: a plan of that date was "
-                             f"published first")
-                continue
-            consignments.mark_scheduled(session, consignment, row.plan_id, row.plan_date,
-                                        by_user_id)
+            if not _stays_elsewhere(notes, f"consignment {consignment.consignment_id}",
+                                    consignment.scheduled_date, consignment.status,
+                                    row.plan_date):
+                consignments.mark_scheduled(session, consignment, row.plan_id,
+                                            row.plan_date, by_user_id)
             continue
         reason = _why_not(network, consignment, row, ref, deferred, unassigned.get(task_id))
         if consignments.mark_unscheduled(session, consignment, row.plan_id, by_user_id,
@@ -116,10 +108,15 @@ def _schedule(session: Session, row: PlanRow, network: Network, by_user_id: int)
     return notes
 
 
-def _elsewhere(status: Any, scheduled: dt.date | None, day: dt.date, scheduled_status: Any
-               ) -> bool:
-    """Whether a request or consignment is scheduled on another date already."""
-    return bool(status == scheduled_status and scheduled is not None and scheduled != day)
+def _stays_elsewhere(notes: list[str], what: str, scheduled: dt.date | None, status: Any,
+                     day: dt.date) -> bool:
+    """Whether a request or consignment is scheduled on another date already (the first
+    published plan carries it); says so in ``notes``."""
+    if status != "scheduled" or scheduled is None or scheduled == day:
+        return False
+    notes.append(f"{what} stays on {scheduled.isoformat()}: a plan of that date was "
+                 f"published first")
+    return True
 
 
 def _why_not(network: Network, row: ConsignmentRow, plan: PlanRow, ref: str,

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.services.errors import Conflict, InvalidField
+from api.services.status_steps import append_step, step_refusal
 from api.store.db import now_utc
 from api.store.tables import RequestStatus, SchoolRequestEventRow, SchoolRequestRow
 
@@ -62,14 +63,10 @@ def jsonable(value: Any) -> Any:
 def record_event(session: Session, request: SchoolRequestRow, by_user_id: int,
            to_status: RequestStatus, *, note: str = "",
            changes: dict[str, Any] | None = None) -> SchoolRequestEventRow:
-    now = now_utc()
-    event = SchoolRequestEventRow(at=now, by_user_id=by_user_id,
+    event = SchoolRequestEventRow(at=now_utc(), by_user_id=by_user_id,
                                   from_status=RequestStatus(request.status).value,
                                   to_status=to_status.value, note=note, changes=changes)
-    request.events.append(event)
-    request.status = to_status
-    request.updated_at = now
-    session.flush()
+    append_step(session, request, event, to_status)
     return event
 
 
@@ -84,13 +81,10 @@ def move(session: Session, request: SchoolRequestRow, to_status: RequestStatus,
         ``to_status`` cannot follow the request's status (`ALLOWED_FROM`); the message
         names both.
     """
-    current = RequestStatus(request.status)
-    allowed = ALLOWED_FROM.get(to_status, frozenset())
-    if current not in allowed:
-        where = ", ".join(sorted(s.value for s in allowed)) or "no status"
-        raise TransitionError(request, to_status.value, (
-            f"request {request.request_id} is {current.value}: it cannot become "
-            f"{to_status.value} (only from {where})"))
+    refusal = step_refusal(f"request {request.request_id}", RequestStatus(request.status),
+                           to_status, ALLOWED_FROM)
+    if refusal is not None:
+        raise TransitionError(request, to_status.value, refusal)
     return record_event(session, request, by_user_id, to_status, note=note, changes=changes)
 
 

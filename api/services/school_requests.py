@@ -37,6 +37,7 @@ from api.services.school_request_lifecycle import (
     record_event,
 )
 from api.store.db import now_utc
+from api.store.repositories import history_user_ids
 from api.store.tables import (
     RequestStatus,
     Role,
@@ -326,12 +327,8 @@ def change_request(session: Session, request: SchoolRequestRow, by_user_id: int,
 
 
 def user_ids(rows: Iterable[SchoolRequestRow]) -> set[int]:
-    """Every user a list of requests names (creators and the authors of their events)."""
-    ids: set[int] = set()
-    for row in rows:
-        ids.add(row.created_by_user_id)
-        ids.update(e.by_user_id for e in row.events)
-    return ids
+    """Every user the rows name (creators and the authors of their events)."""
+    return history_user_ids(rows)
 
 
 # --- who sees what ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,6 +56,16 @@ def post_history(session: Session, post_ids: Collection[str],
     rows = session.execute(query).all()
     return [CollectionRecord(post_id, collected_at, items)
             for post_id, collected_at, items in rows]
+
+
+def history_user_ids(rows: Iterable[Any]) -> set[int]:
+    """Every user rows with a history name: who created each and who made each step
+    (rows with ``created_by_user_id`` and ``events`` of ``by_user_id``)."""
+    ids: set[int] = set()
+    for row in rows:
+        ids.add(row.created_by_user_id)
+        ids.update(e.by_user_id for e in row.events)
+    return ids
 
 
 def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:

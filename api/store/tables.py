@@ -22,7 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from api.store.db import Base, UtcDateTime, now_utc
 from scenarios.closures import ClosureKind
@@ -179,20 +179,29 @@ class SchoolRequestRow(Base):
         order_by="SchoolRequestEventRow.event_id", lazy="selectin")
 
 
-class SchoolRequestEventRow(Base):
-    """The history of a request: each status change or edit, by whom, when."""
-
-    __tablename__ = "school_request_event"
+class StatusEvent:
+    """The columns of a step in a history: who, when, from which status to which, a note,
+    the changed fields as ``{field: {"old": .., "new": ..}}``."""
 
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("school_request.request_id"),
-                                            index=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
-    by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
     from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     to_status: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    @declared_attr
+    def by_user_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("app_user.user_id"))
+
+
+class SchoolRequestEventRow(StatusEvent, Base):
+    """The history of a request: each status change or edit, by whom, when."""
+
+    __tablename__ = "school_request_event"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("school_request.request_id"),
+                                            index=True)
 
 
 class PlanRow(Base):
@@ -297,17 +306,10 @@ class ConsignmentRow(Base):
         order_by="ConsignmentEventRow.event_id", lazy="selectin")
 
 
-class ConsignmentEventRow(Base):
+class ConsignmentEventRow(StatusEvent, Base):
     """The history of a consignment: each status change, by whom, when, and why."""
 
     __tablename__ = "consignment_event"
 
-    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     consignment_id: Mapped[int] = mapped_column(ForeignKey("consignment.consignment_id"),
                                                 index=True)
-    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
-    by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
-    from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    to_status: Mapped[str] = mapped_column(String(32))
-    note: Mapped[str] = mapped_column(Text, default="")
-    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

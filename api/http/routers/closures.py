@@ -14,14 +14,13 @@ from fastapi import APIRouter, Body, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
 from api.http.auth import PrincipalDep, StaffDep
+from api.http.csv_upload import require_csv
 from api.http.deps import SessionDep, SettingsDep
-from api.http.routers.collections import CSV_MEDIA_TYPES
 from api.http.schemas.closures import ClosureImportResult, ClosureIn, ClosureOut, WithdrawIn
 from api.http.schemas.collections import ImportRejected
 from api.http.schemas.common import ErrorOut, Page
 from api.services import closures as service
 from api.services.closure_import import COLUMNS, import_closures
-from api.services.errors import UnsupportedMediaType
 from api.services.planning import get_network
 from api.store.db import display_time
 from api.store.repositories import usernames
@@ -114,10 +113,7 @@ def import_closures_csv(
     """Import closures, all or nothing: each line is checked as ``POST /closures`` checks
     one; a line recording what is recorded already is a duplicate. The answer to a bad
     file (422) names the line (the header is line 1), the field and the value."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in CSV_MEDIA_TYPES:
-        raise UnsupportedMediaType(f"send the file with Content-Type: text/csv (got "
-                                   f"{media_type or 'none'!r})")
+    require_csv(request)
     return ClosureImportResult(imported=import_closures(
         session, get_network(settings.scenario), body, principal.user_id))
 

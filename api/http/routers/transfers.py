@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.http.auth import StaffDep, require
+from api.http.csv_upload import require_csv
 from api.http.deps import SessionDep, SettingsDep
-from api.http.routers.collections import CSV_MEDIA_TYPES
 from api.http.schemas.collections import ImportRejected
 from api.http.schemas.common import ErrorOut, Page
 from api.http.schemas.transfers import (
@@ -37,7 +37,6 @@ from api.services import consignments as service
 from api.services.accounts import Principal
 from api.services.closures import planning_network
 from api.services.consignment_import import COLUMNS, import_consignments
-from api.services.errors import UnsupportedMediaType
 from api.services.planning import get_network
 from api.store.db import display_time
 from api.store.repositories import usernames
@@ -158,10 +157,7 @@ def import_transfers(
     /transfers`` checks one; a line with the kind and reference of a recorded consignment
     or of an earlier line is a duplicate. The answer to a bad file (422) names the line
     (the header is line 1), the field and the value."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in CSV_MEDIA_TYPES:
-        raise UnsupportedMediaType(f"send the file with Content-Type: text/csv (got "
-                                   f"{media_type or 'none'!r})")
+    require_csv(request)
     ids = import_consignments(session, get_network(settings.scenario), body,
                               principal.user_id)
     return TransferImportResult(imported=len(ids), consignment_ids=ids)
