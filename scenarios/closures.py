@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from scenarios.calendar import EVERY_DAY, CalendarRules, dates
+from scenarios.demand import is_school_run_day
 from scenarios.network import Network
 
 #: The longest range one closure may cover (days, inclusive).
@@ -131,4 +132,27 @@ def _with(rules: CalendarRules, closures: Sequence[Closure]) -> CalendarRules:
                    closed_notes=notes)
 
 
-__all__ = ["MAX_CLOSURE_DAYS", "Closure", "ClosureKind", "apply_closures", "closure_problem"]
+
+
+@dataclass(frozen=True)
+class DayOpening:
+    """What the calendars say about a day: whether the hub is open (else why not), whether
+    it is a school-run day, and every other site closed with the reason."""
+
+    date: dt.date
+    hub_open: bool
+    hub_reason: str
+    school_run: bool
+    closed: dict[str, str]
+
+
+def opening_on(network: Network, day: dt.date) -> DayOpening:
+    """The calendars of ``network`` (its recorded closures applied) on ``day``."""
+    hub_reason = network.calendar_of(network.hub_site_id).closure_reason(day) or ""
+    closed = {s.site_id: reason for s in network.sites if s.site_id != network.hub_site_id
+              and (reason := network.calendar_of(s.site_id).closure_reason(day))}
+    return DayOpening(day, not hub_reason, hub_reason, is_school_run_day(network, day), closed)
+
+
+__all__ = ["MAX_CLOSURE_DAYS", "Closure", "ClosureKind", "DayOpening", "apply_closures",
+           "closure_problem", "opening_on"]

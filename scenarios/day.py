@@ -288,8 +288,10 @@ def _task(network: Network, task_id: str, draft: _TaskDraft) -> Task:
         where = f"{network.site(draft.site_id).name_ja} → {network.hub.name_ja}"
     # The items and, for a bundle, how many requests it holds: one line per task on the
     # driver's sheet (the requests themselves are in the problem's meta and the store).
-    if task_id.startswith(("request:", "empty:")):
-        # What was asked for, or why the post is due; and how many items.
+    if task_id.startswith("request:"):
+        detail = draft.notes[0]  # what was asked for, with its items
+    elif task_id.startswith("empty:"):
+        # Why the post is due; and how many items.
         detail = f"{draft.notes[0]}; {draft.items}冊"
     elif len(draft.notes) == 1:
         detail = f"{draft.items}冊"

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from api.http.errors import register_error_handlers
 from api.http.routers import (
     auth,
+    calendar,
     closures,
     collections,
     drops,
@@ -163,7 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       solver=f"ortools {_version('ortools')}")
 
     for router in (auth.router, sites.router, collections.router, school_requests.router,
-                   plans.router, transfers.router, closures.router, drops.router):
+                   plans.router, transfers.router, closures.router, calendar.router,
+                   drops.router):
         application.include_router(router)
     application.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     return application

@@ -103,3 +103,15 @@ def test_an_opening_lifts_the_written_period_but_not_weekends(munakata: Network)
     assert school.is_open(D(2027, 4, 1))
     assert not school.is_open(D(2027, 4, 3))  # Saturday
     assert "土曜休館" in (school.closure_reason(D(2027, 4, 3)) or "")
+
+
+def test_opening_on_a_day_lists_the_hub_the_school_run_and_closed_sites(
+        munakata: Network) -> None:
+    from scenarios.closures import opening_on
+
+    monday = opening_on(munakata, D(2026, 12, 7))
+    assert not monday.hub_open and "月曜休館" in monday.hub_reason
+    assert "munakata-sue" in monday.closed and not monday.school_run
+    friday = opening_on(munakata, D(2026, 12, 11))
+    assert friday.hub_open and friday.hub_reason == "" and friday.school_run
+    assert "munakata-akama-station" not in friday.closed

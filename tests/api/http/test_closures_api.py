@@ -122,3 +122,23 @@ def test_a_csv_of_closures_imports_all_or_nothing_naming_the_bad_line(service: A
     twice = service.client.post("/closures/import", content=good.encode("utf-8"),
                                 headers=headers)
     assert twice.status_code == 422 and "duplicate" in twice.json()["detail"]
+
+
+def test_the_calendar_says_which_days_the_hub_is_open_and_why_not(service: Any) -> None:
+    monday = TOMORROW + dt.timedelta(days=(0 - TOMORROW.weekday()) % 7)
+    wednesday = monday + dt.timedelta(days=2)
+    _post(service, {"site_id": "munakata-central", "date": wednesday.isoformat(),
+                    "reason": "蔵書点検 stock-take"})
+    days = service.client.get("/calendar", params={"from": monday.isoformat()},
+                              headers=service.headers("akama"))
+    assert days.status_code == 200
+    by_date = {d["date"]: d for d in days.json()}
+    assert len(by_date) == 7
+    if not by_date[monday.isoformat()]["hub_open"]:  # a holiday Monday opens instead
+        assert "月曜休館" in by_date[monday.isoformat()]["hub_reason"]
+    assert not by_date[wednesday.isoformat()]["hub_open"]
+    assert "蔵書点検" in by_date[wednesday.isoformat()]["hub_reason"]
+    assert "munakata-sue" in by_date[monday.isoformat()]["closed"]
+    bad = service.client.get("/calendar", params={"from": "2023-01-01"},
+                             headers=service.headers("staff1"))
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("field 'from'")
