@@ -129,13 +129,26 @@ def forecast_posts(network: Network, day: dt.date,
         if days and (day - days[-1]).days <= max(rule.max_interval_days, _longest_gap(days)):
             last_collected[post_id] = days[-1]
             continue
-        since = days[-1] if days else _policy_anchor(network, day)
+        since = _within_a_year_or_two(days[-1] if days else _policy_anchor(network, day), day)
         last_collected[post_id], carry[post_id] = followed_policy_state(
             post_id, since, day, models[post_id], rule, intervals[post_id], settings)
         estimates[post_id] = (f"estimate: no collection recorded since {days[-1].isoformat()}"
                               if days else "estimate: no collection recorded")
     due = due_posts(day, last_collected, models, rules, intervals, settings, carry)
     return [replace(post, estimate=estimates.get(post.post_id, "")) for post in due]
+
+
+#: The policy is followed from a post's last record for at most two years of 52 weeks: an
+#: older start moves forward by whole 52-week years (the same weekday), so that planning
+#: 2040 does not replay sixteen years, and every date planned sees the same rhythm.
+POLICY_YEAR_DAYS = 364
+
+
+def _within_a_year_or_two(since: dt.date, day: dt.date) -> dt.date:
+    """``since``, moved forward by whole `POLICY_YEAR_DAYS` years to lie one to two of
+    them before ``day``."""
+    years = ((day - since).days - POLICY_YEAR_DAYS) // POLICY_YEAR_DAYS
+    return since + dt.timedelta(days=POLICY_YEAR_DAYS * years) if years > 0 else since
 
 
 def _policy_anchor(network: Network, day: dt.date) -> dt.date:
