@@ -131,6 +131,30 @@ def due_posts(day: dt.date, last_collected: Mapping[str, dt.date],
     return decide(day, states, models, rules, intervals, settings)
 
 
+def followed_policy_state(post_id: str, since: dt.date, day: dt.date, model: InflowModel,
+                          rule: PostRules, interval_days: float,
+                          settings: PolicySettings | None = None) -> tuple[dt.date, float]:
+    """(last emptied, carry) of a post at the start of ``day`` had it been emptied on
+    ``since`` and then on every day the policy made it required.
+
+    The estimate of a post whose collections stopped being recorded (a fresh install
+    planning a date long after its history, a new post): deterministic, the same for
+    every date planned from the same records, and in the policy's own rhythm rather than
+    "every box full".
+    """
+    last = since
+    carry = 0.0
+    current = since + dt.timedelta(days=1)
+    while current < day:
+        due = due_posts(current, {post_id: last}, {post_id: model}, {post_id: rule},
+                        {post_id: interval_days}, settings, {post_id: carry})
+        if due and due[0].required:
+            carry = next_carry(interval_days, carry, (current - last).days)
+            last = current
+        current += dt.timedelta(days=1)
+    return last, carry
+
+
 def decide(day: dt.date, states: Mapping[str, PostState], models: Mapping[str, InflowModel],
            rules: Mapping[str, PostRules], intervals: Mapping[str, float],
            settings: PolicySettings | None = None) -> list[DuePost]:

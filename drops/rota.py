@@ -26,7 +26,8 @@ class DuePost:
 
     ``expected_items`` is what the box is expected to hold when the van arrives;
     ``penalty`` (only when not ``required``) is the cost of leaving it for another day,
-    in the same unit as the vans' cost per km.
+    in the same unit as the vans' cost per km. ``estimate`` says, when the post's state
+    is not known from recorded collections, what it was estimated from (empty otherwise).
     """
 
     post_id: str
@@ -34,6 +35,7 @@ class DuePost:
     required: bool = True
     penalty: float | None = None
     reason: str = ""
+    estimate: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.post_id, str) or not self.post_id.strip():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape
 
 from maps.document import PlanDocument
 from routing.problem import Problem
@@ -110,6 +111,26 @@ def task_text(problem: Problem, task_id: str) -> str:
     return problem.task(task_id).note or task_id
 
 
+#: The word shown before a task's label (`PlanDocument.task_labels`).
+TASK_LABEL_JA = "推計"
+
+
+def labelled_task_text(doc: PlanDocument, task_id: str) -> str:
+    """The task's note, then its label when it has one: ``… 〔推計 estimate: …〕``."""
+    label = doc.task_labels.get(task_id)
+    text = task_text(doc.problem, task_id)
+    return f"{text} 〔{TASK_LABEL_JA} {label}〕" if label else text
+
+
+def labelled_task_html(doc: PlanDocument, task_id: str) -> str:
+    """`labelled_task_text` as escaped HTML, the label in ``<span class="task-label">``."""
+    label = doc.task_labels.get(task_id)
+    text = escape(task_text(doc.problem, task_id))
+    if not label:
+        return text
+    return f'{text} <span class="task-label">〔{TASK_LABEL_JA} {escape(label)}〕</span>'
+
+
 def used_routes(plan: Plan) -> tuple[Route, ...]:
     """Routes with at least one stop, in plan order (a plan normally has no others)."""
     return tuple(r for r in plan.routes if r.stops)
@@ -148,7 +169,7 @@ def grey_sites(doc: PlanDocument) -> tuple[GreySite, ...]:
         tasks.setdefault(item.site_id, [])
     for unassigned in doc.plan.unassigned:
         task = doc.problem.task(unassigned.task_id)
-        sentence = (f"未割当 unassigned: {task.note or task.task_id} — "
+        sentence = (f"未割当 unassigned: {labelled_task_text(doc, task.task_id)} — "
                     f"{reason_text(unassigned.reason, unassigned.detail)}")
         for site_id in dict.fromkeys(task.site_ids):
             reasons.setdefault(site_id, []).append(sentence)

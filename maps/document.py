@@ -47,6 +47,9 @@ class PlanDocument:
 
     ``sites`` holds a label for every site of ``problem`` and for every site of
     ``not_visited``; ``hub_site_id`` is the depot the vans start and end at.
+    ``task_labels`` gives, for some tasks, a label shown wherever the task is listed (the
+    caller's words, e.g. ``estimate: FY2023 annual figures`` for a task estimated rather
+    than recorded); ``warnings`` are shown before everything else.
     """
 
     title: str
@@ -57,6 +60,8 @@ class PlanDocument:
     hub_site_id: str
     not_visited: tuple[NotVisited, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    task_labels: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def label(self, site_id: str) -> SiteLabel:
         """The label of a site; a bare label from the problem when none was given."""

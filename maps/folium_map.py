@@ -37,9 +37,9 @@ from maps._common import (
     date_ja,
     grey_sites,
     hhmm,
+    labelled_task_html,
     moved_at,
     route_colour,
-    task_text,
     used_routes,
     whole_minutes,
 )
@@ -87,6 +87,7 @@ _STYLE = """<style>
 .br-popup { font-size: 13px; line-height: 1.45; }
 .br-popup .en { color: #555; font-size: 12px; }
 .br-popup ul { margin: 4px 0; padding-left: 18px; }
+.br-popup .task-label { color: #555; font-size: 12px; }
 .br-legend { position: fixed; bottom: 24px; left: 12px; z-index: 1000; background: #fff;
   padding: 8px 10px; border-radius: 6px; box-shadow: 0 0 6px rgba(0, 0, 0, .3);
   font: 12px/1.5 "Hiragino Kaku Gothic ProN", Meiryo, "Noto Sans JP", sans-serif; }
@@ -95,6 +96,7 @@ _STYLE = """<style>
   vertical-align: middle; }
 .br-legend .dot { display: inline-block; width: 12px; height: 12px; margin: 0 9px 0 3px;
   vertical-align: middle; border-radius: 50%; }
+.br-legend .warning { max-width: 320px; font-weight: bold; color: #b00; margin-bottom: 4px; }
 </style>"""
 
 
@@ -259,7 +261,7 @@ def _action_items(doc: PlanDocument, visit: Visit) -> str:
     for action in visit.actions:
         ja, en = ACTION_LABELS[action.kind]
         amount = amount_text(doc.problem.task(action.task_id).amount, dims)
-        items.append(f"<li>{ja} {en}: {escape(task_text(doc.problem, action.task_id))}"
+        items.append(f"<li>{ja} {en}: {labelled_task_html(doc, action.task_id)}"
                      + (f" — {escape(amount)}" if amount else "") + "</li>")
     return f"<ul>{''.join(items)}</ul>" if items else ""
 
@@ -336,5 +338,6 @@ def _legend_html(doc: PlanDocument, routes: tuple[Route, ...]) -> str:
                 f"</span>拠点 hub: {escape(hub.name_ja)}</div>")
     rows.append(f'<div><span class="dot" style="background:{GREY}"></span>'
                 "未訪問・未割当 not visited / unassigned</div>")
+    warnings = "".join(f'<div class="warning">{escape(w)}</div>' for w in doc.warnings)
     return (f'<div class="br-legend"><div class="title">{escape(_title(doc))}</div>'
-            f"{''.join(rows)}</div>")
+            f"{warnings}{''.join(rows)}</div>")

@@ -43,8 +43,8 @@ from maps._common import (
     date_ja,
     dimension_label,
     hhmm,
+    labelled_task_html,
     moved_at,
-    task_text,
     used_routes,
     whole_minutes,
 )
@@ -82,6 +82,8 @@ ul { margin: 0; padding-left: 4mm; }
 col.no { width: 7mm; } col.site { width: 30mm; } col.addr { width: 27mm; }
 col.time { width: 11mm; } col.dim { width: 12mm; } col.tick { width: 8mm; }
 col.notes { width: 22mm; }
+.task-label { color: #555; font-size: 8pt; white-space: nowrap; }
+.warnings { border: 0.5mm solid #000; padding: 1.5mm 2mm; margin: 0 0 3mm; font-weight: bold; }
 """
 
 
@@ -112,6 +114,7 @@ def _vehicle_section(doc: PlanDocument, route: Route) -> str:
         ("休憩 break", lunch),
     ]
     meta_html = "".join(f"<div><b>{escape(k)}</b>{escape(v)}</div>" for k, v in meta)
+    meta_html += _warnings_html(doc)
     dims = doc.problem.capacity_dimensions
     head = ["順 No.", "場所 site", "住所 address", "到着 arrival", "出発 departure",
             "作業 actions", *(dimension_label(d) for d in dims), "✓", "備考 notes"]
@@ -147,7 +150,7 @@ def _visit_row(doc: PlanDocument, route: Route, visit: Visit, number: int,
         site += f'<br><span class="en">{escape(label.name_en)}</span>'
     actions = "".join(
         f"<li>{ACTION_LABELS[a.kind][0]} {ACTION_LABELS[a.kind][1]}: "
-        f"{escape(task_text(doc.problem, a.task_id))}</li>" for a in visit.actions)
+        f"{labelled_task_html(doc, a.task_id)}</li>" for a in visit.actions)
     actions = f"<ul>{actions}</ul>" if actions else ""
     on, off = moved_at(doc.problem, visit)
     amounts = []
@@ -197,6 +200,7 @@ def _slack_s(doc: PlanDocument, route: Route, previous: Visit, visit: Visit) -> 
 def _summary_section(doc: PlanDocument) -> str:
     parts = [f"<h1>未訪問・未割当・連絡事項 not visited, unassigned, notes — "
              f"{escape(date_ja(doc.date))}</h1>"]
+    parts.append(_warnings_html(doc))
     names = ", ".join(escape(r.vehicle_id) for r in used_routes(doc.plan)) or "なし none"
     parts.append(f"<p>運行車両 vehicles: {names}</p>")
 
@@ -220,7 +224,7 @@ def _summary_section(doc: PlanDocument) -> str:
             if item.detail:
                 reason += f"<br><small>{escape(item.detail)}</small>"
             rows.append(f'<tr data-task="{escape(task.task_id)}">'
-                        f"<td>{escape(task_text(doc.problem, task.task_id))}<br>"
+                        f"<td>{labelled_task_html(doc, task.task_id)}<br>"
                         f"<small>{escape(task.task_id)}</small></td><td>{sites}</td>"
                         f"<td>{reason}</td></tr>")
         parts.append('<table class="unassigned"><thead><tr><th>作業 task</th><th>場所 site</th>'
@@ -236,6 +240,14 @@ def _summary_section(doc: PlanDocument) -> str:
     else:
         parts.append("<p>なし none</p>")
     return '<section class="summary">\n' + "\n".join(parts) + "\n</section>"
+
+
+def _warnings_html(doc: PlanDocument) -> str:
+    """The day's warnings, boxed (empty when there are none)."""
+    if not doc.warnings:
+        return ""
+    return ('<div class="warnings">' + "<br>".join(escape(w) for w in doc.warnings)
+            + "</div>")
 
 
 def _site_cell(doc: PlanDocument, site_id: str) -> str:

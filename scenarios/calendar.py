@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import calendar as std_calendar
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -102,15 +102,22 @@ class CalendarRules:
     closed_dates: frozenset[dt.date] = frozenset()
     open_dates: frozenset[dt.date] = frozenset()
     source: str = ""
+    #: Why an ad-hoc closure date is closed, as recorded (shown after 臨時休館).
+    closed_notes: Mapping[dt.date, str] = field(default_factory=dict, hash=False)
+    #: Dates on which neither ``closed_periods`` nor ``closed_dates`` apply (a school term
+    #: that starts inside the written spring holidays); weekly closures and holidays do.
+    reopened_dates: frozenset[dt.date] = frozenset()
 
     def closure_reason(self, day: dt.date) -> str | None:
         """Why the site is closed on ``day`` (Japanese, then English), or None when open."""
         if day in self.open_dates:
             return None
-        if day in self.closed_dates:
-            return "臨時休館 ad-hoc closure"
+        reopened = day in self.reopened_dates
+        if day in self.closed_dates and not reopened:
+            note = self.closed_notes.get(day)
+            return f"臨時休館 ad-hoc closure: {note}" if note else "臨時休館 ad-hoc closure"
         for period in self.closed_periods:
-            if period.contains(day):
+            if period.contains(day) and not reopened:
                 return f"休館期間 {period} closed period"
         holiday = holiday_name(day)
         if self.closed_on_holidays and holiday:

@@ -17,9 +17,13 @@ Rules:
   the hub for sorting and leaves on a later run, so a flow between two sites is a
   pickup at its origin today (its delivery is a later day's hub delivery). ``direct``: a
   flow between two sites is a shipment, picked up and delivered the same day by the
-  same van (both sites must be open). Requests recorded by people (``Purpose.REQUEST``,
-  e.g. a school librarian's) always travel the same day and keep their own task,
-  ``request:<request_id>`` (`request_task_id`), so their status can follow the plan.
+  same van (both sites must be open). Requests recorded by people (``recorded``: a
+  school librarian's request, a consignment staff recorded) always travel the same day
+  and keep their own task, ``request:<request_id>`` (`request_task_id`), so their status
+  can follow the plan.
+- Every task made from the demand model's flows, or from a return post whose state was
+  estimated, is listed in ``meta["estimates"]`` with what it was estimated from; a date
+  far from the demand figures adds a warning (`scenarios.figures.figures_warning`).
 - Stop times: a site's own ``service_min`` once per stop plus ``handling_s_per_crate``
   per crate of each task.
 """
@@ -35,7 +39,14 @@ from drops.rota import DuePost
 from routing.matrix import geodesic_matrix
 from routing.problem import Break, Problem, Site, Task, TaskKind, TimeWindow, Vehicle
 from scenarios.day_types import DayError, DayNotes, DayOptions, Deferred, Mode
-from scenarios.demand import PURPOSE_JA, MaterialRequest, Purpose, is_school_run_day
+from scenarios.demand import (
+    PURPOSE_JA,
+    MaterialRequest,
+    Purpose,
+    is_school_run_day,
+    site_closed_reason,
+)
+from scenarios.figures import check_date, figures_warning
 from scenarios.network import Network, NetworkSite, SiteKind, VehicleSpec
 
 __all__ = ["DayError", "DayNotes", "DayOptions", "Deferred", "Mode", "check_date",
@@ -54,14 +65,7 @@ class _TaskDraft:
     stated_crates: int = 0
     penalty: float | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def check_date(network: Network, day: dt.date) -> None:
-    """Raise `DayError` when ``day`` is outside the scenario's data range."""
-    if network.data_range and not network.data_range[0] <= day <= network.data_range[1]:
-        first, last = network.data_range
-        raise DayError(f"field 'date': scenario '{network.scenario_id}' has demand data for "
-                       f"{first.isoformat()}..{last.isoformat()} only, got {day.isoformat()}")
+    estimate: str = ""
 
 
 def problem_for_day(
@@ -78,7 +82,8 @@ def problem_for_day(
     network
         The scenario (`scenarios.load_network`).
     day
-        The date planned, inside the scenario's data range.
+        The date planned, from the scenario's first data day on
+        (`scenarios.figures.check_date`).
     requests
         Items to move between sites: the demand model's flows
         (`scenarios.requests_for_day`) and requests recorded by people.
@@ -86,6 +91,10 @@ def problem_for_day(
         Return posts to empty today (required) or if worth it (optional, with penalty).
     options
         Mode, number of vans, capacity and shift overrides.
+
+    What people recorded (``MaterialRequest.recorded``) replaces the model's flows of the
+    same purpose: when a consignment of reservations is recorded for the day, the
+    estimated reservations are left out, and a note says so.
 
     Returns
     -------
@@ -103,6 +112,10 @@ def problem_for_day(
     deferred: list[Deferred] = []
     notes: list[str] = []
 
+    requests, replaced = _recorded_replace_estimates(requests)
+    if replaced:
+        kinds = ", ".join(PURPOSE_JA[p] for p in replaced)
+        notes.append(f"記録済み recorded consignments replace the estimate of the day's {kinds}")
     for request in requests:
         for name in ("from_site_id", "to_site_id"):
             site_id = getattr(request, name)
@@ -138,6 +151,7 @@ def problem_for_day(
         draft.notes.append(f"返却ポスト回収 empty the return post ({post.reason or 'due'})"
                            if post.required else
                            f"任意回収 optional: empty if passing ({post.reason or 'optional'})")
+        draft.estimate = draft.estimate or post.estimate
 
     tasks = [_task(network, task_id, draft) for task_id, draft in sorted(drafts.items())]
     stop_ids = sorted({s for t in tasks for s in t.site_ids})
@@ -156,6 +170,7 @@ def problem_for_day(
     elif hub_reason:
         notes.append(f"中央館休館 hub closed ({hub_reason}): only return posts are emptied; "
                      f"{len(deferred)} requests wait for the next open day")
+    warning = figures_warning(network, day)
     day_notes = DayNotes(
         scenario_id=network.scenario_id,
         date=day,
@@ -165,12 +180,26 @@ def problem_for_day(
         deferred=tuple(deferred),
         not_visited=_not_visited(network, day, set(stop_ids), deferred, due_posts, school_run),
         notes=tuple(notes),
+        estimates={task_id: draft.estimate for task_id, draft in sorted(drafts.items())
+                   if draft.estimate},
+        warnings=(warning,) if warning else (),
     )
     return Problem(tuple(sites), vehicles, tuple(tasks), matrix,
                    name=f"{network.scenario_id}-{day.isoformat()}", meta=day_notes.to_meta())
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _recorded_replace_estimates(requests: Sequence[MaterialRequest]
+                                ) -> tuple[list[MaterialRequest], list[Purpose]]:
+    """The requests with every estimated flow of a purpose something was recorded for
+    left out (what people recorded replaces the model's estimate of that kind), and the
+    purposes whose estimates were dropped."""
+    recorded = {r.purpose for r in requests if r.recorded}
+    kept = [r for r in requests if r.recorded or r.purpose not in recorded]
+    dropped = sorted({r.purpose for r in requests if not r.recorded and r.purpose in recorded})
+    return kept, dropped
 
 
 def stop_site_id(network: Network, site_id: str) -> str:
@@ -184,14 +213,14 @@ def _far_end(network: Network, request: MaterialRequest) -> str:
 
 
 def request_task_id(request_id: str) -> str:
-    """The task id of a request recorded by people (``Purpose.REQUEST``)."""
+    """The task id of a request recorded by people (``MaterialRequest.recorded``)."""
     return f"request:{request_id}"
 
 
 def _mode_for(request: MaterialRequest, mode: Mode) -> Mode:
     """Requests recorded by people travel the same day (a shipment between two sites), so
     a school gets its materials on the run they are scheduled on; flows follow ``mode``."""
-    return Mode.DIRECT if request.purpose is Purpose.REQUEST else mode
+    return Mode.DIRECT if request.recorded else mode
 
 
 def _blocked(network: Network, request: MaterialRequest, day: dt.date,
@@ -205,12 +234,9 @@ def _blocked(network: Network, request: MaterialRequest, day: dt.date,
     if request.to_site_id != hub_id and (mode is Mode.DIRECT or request.from_site_id == hub_id):
         ends.append(request.to_site_id)
     for site_id in ends:
-        site = network.site(site_id)
-        reason = network.calendar_of(site_id).closure_reason(day)
+        reason = site_closed_reason(network, site_id, day)
         if reason:
-            return site_id, f"{site.name_ja} 休館 closed: {reason}"
-        if site.run_weekdays and day.weekday() not in site.run_weekdays:
-            return site_id, f"{site.name_ja}: 運行日以外 not a run day for this site"
+            return site_id, reason
     return None
 
 
@@ -235,11 +261,12 @@ def _add_request(network: Network, drafts: dict[str, _TaskDraft], request: Mater
         key, draft = f"ship:{request.purpose.value}:{origin}->{destination}", _TaskDraft(
             TaskKind.SHIPMENT, request.purpose, pickup_site_id=origin,
             delivery_site_id=destination)
-    if request.purpose is Purpose.REQUEST:
+    if request.recorded:
         # A recorded request keeps its own task, so its status can follow the plan.
         key = request_task_id(request.request_id)
         route_text = request.note or request.request_id
     draft = drafts.setdefault(key, draft)
+    draft.estimate = draft.estimate or request.estimate
     draft.items += request.items
     if request.crates is not None:
         draft.stated_crates += request.crates
@@ -261,8 +288,10 @@ def _task(network: Network, task_id: str, draft: _TaskDraft) -> Task:
         where = f"{network.site(draft.site_id).name_ja} → {network.hub.name_ja}"
     # The items and, for a bundle, how many requests it holds: one line per task on the
     # driver's sheet (the requests themselves are in the problem's meta and the store).
-    if draft.purpose is Purpose.REQUEST or task_id.startswith("empty:"):
-        # What was asked for, or why the post is due; and how many items.
+    if task_id.startswith("request:"):
+        detail = draft.notes[0]  # what was asked for, with its items
+    elif task_id.startswith("empty:"):
+        # Why the post is due; and how many items.
         detail = f"{draft.notes[0]}; {draft.items}冊"
     elif len(draft.notes) == 1:
         detail = f"{draft.items}冊"

@@ -57,7 +57,12 @@ class Deferred:
 
 @dataclass(frozen=True)
 class DayNotes:
-    """What `problem_for_day` stores in ``problem.meta`` (as plain dicts and lists)."""
+    """What `problem_for_day` stores in ``problem.meta`` (as plain dicts and lists).
+
+    ``estimates`` maps each task that was estimated rather than recorded to what it was
+    estimated from (``estimate: FY2023 annual figures``); ``warnings`` are what people
+    must read before relying on the plan (a date far from the demand figures).
+    """
 
     scenario_id: str
     date: dt.date
@@ -67,6 +72,8 @@ class DayNotes:
     deferred: tuple[Deferred, ...] = ()
     not_visited: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    estimates: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def to_meta(self) -> dict[str, Any]:
         return {
@@ -79,6 +86,8 @@ class DayNotes:
                           "items": d.items} for d in self.deferred],
             "not_visited": dict(self.not_visited),
             "notes": list(self.notes),
+            "estimates": dict(self.estimates),
+            "warnings": list(self.warnings),
         }
 
     @classmethod
@@ -93,4 +102,6 @@ class DayNotes:
                            for d in meta.get("deferred", ())),
             not_visited=dict(meta.get("not_visited", {})),
             notes=tuple(meta.get("notes", ())),
+            estimates=dict(meta.get("estimates", {})),
+            warnings=tuple(meta.get("warnings", ())),
         )

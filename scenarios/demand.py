@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from scenarios.calendar import dates, days_in_month
+from scenarios.figures import estimate_label, figures_date
 from scenarios.network import LENDING_KINDS, Network, NetworkSite, SiteKind
 
 #: How far back to look for the last day a site was served.
@@ -43,6 +44,8 @@ class Purpose(StrEnum):
     SCHOOL_LOAN = "school_loan"  # 資料貸借: materials to a school
     SCHOOL_RETURN = "school_return"  # 資料貸借: materials back from a school
     SCHOOL_TO_SCHOOL = "school_to_school"  # 学校間貸借
+    GROUP_LENDING = "group_lending"  # 団体貸出: crates lent to a group
+    INTER_LIBRARY_LOAN = "inter_library_loan"  # 相互貸借 with another city's library
     REQUEST = "request"  # a request recorded by staff or a school librarian
 
 
@@ -53,6 +56,8 @@ PURPOSE_JA = {
     Purpose.SCHOOL_LOAN: "学校貸出 school loans",
     Purpose.SCHOOL_RETURN: "学校返却 school returns",
     Purpose.SCHOOL_TO_SCHOOL: "学校間貸借 school-to-school",
+    Purpose.GROUP_LENDING: "団体貸出 group lending",
+    Purpose.INTER_LIBRARY_LOAN: "相互貸借 inter-library loan",
     Purpose.REQUEST: "依頼 request",
 }
 
@@ -60,7 +65,14 @@ PURPOSE_JA = {
 @dataclass(frozen=True)
 class MaterialRequest:
     """Items to move from one site to another. ``crates`` defaults to the items divided by
-    the scenario's items per crate, rounded up."""
+    the scenario's items per crate, rounded up.
+
+    ``recorded`` marks what people recorded (a school request, a consignment): it travels
+    the same day and keeps its own task (`scenarios.day.request_task_id`); a request of
+    purpose ``REQUEST`` is always recorded. ``estimate`` is the label of a flow the demand
+    model derived from the annual figures (`scenarios.figures.estimate_label`), empty for
+    recorded ones.
+    """
 
     request_id: str
     from_site_id: str
@@ -69,6 +81,8 @@ class MaterialRequest:
     purpose: Purpose = Purpose.REQUEST
     note: str = ""
     crates: int | None = None
+    recorded: bool = False
+    estimate: str = ""
 
     def __post_init__(self) -> None:
         obj = f"request '{self.request_id}'"
@@ -88,6 +102,11 @@ class MaterialRequest:
             raise ValueError(f"{obj} field 'crates': must be a whole number >= 1, "
                              f"got {self.crates!r}")
         object.__setattr__(self, "purpose", Purpose(self.purpose))
+        if self.purpose is Purpose.REQUEST:
+            object.__setattr__(self, "recorded", True)
+        if self.recorded and self.estimate:
+            raise ValueError(f"{obj} field 'estimate': a recorded request is not an "
+                             f"estimate, got {self.estimate!r}")
 
 
 def is_served(network: Network, site: NetworkSite, day: dt.date) -> bool:
@@ -98,6 +117,19 @@ def is_served(network: Network, site: NetworkSite, day: dt.date) -> bool:
     if site.run_weekdays and day.weekday() not in site.run_weekdays:
         return False
     return network.calendar_of(site.site_id).is_open(day)
+
+
+def site_closed_reason(network: Network, site_id: str, day: dt.date) -> str | None:
+    """Why a van cannot serve the site on ``day`` (closed, or not one of its run
+    weekdays), in Japanese then English, else None. The hub's own closure is the caller's
+    to check."""
+    site = network.site(site_id)
+    reason = network.calendar_of(site_id).closure_reason(day)
+    if reason:
+        return f"{site.name_ja} 休館 closed: {reason}"
+    if site.run_weekdays and day.weekday() not in site.run_weekdays:
+        return f"{site.name_ja}: 運行日以外 not a run day for this site"
+    return None
 
 
 def days_to_serve(network: Network, site: NetworkSite, day: dt.date) -> int:
@@ -111,10 +143,12 @@ def days_to_serve(network: Network, site: NetworkSite, day: dt.date) -> int:
 
 def return_factor(network: Network, day: dt.date) -> float:
     """The month's return volume against the year's average (1.0 without post data):
-    all posts' items per day in the month over all posts' items per day in the year."""
+    all posts' items per day in the month over all posts' items per day in the year (the
+    month of the figures' year, `scenarios.figures.figures_date`)."""
     by_month = network.demand.post_items_by_month
     if not by_month:
         return 1.0
+    day = figures_date(network, day)
     month_items = sum(m.get((day.year, day.month), 0) for m in by_month.values())
     year_items = sum(sum(m.values()) for m in by_month.values())
     months = {k for m in by_month.values() for k in m}
@@ -125,8 +159,13 @@ def return_factor(network: Network, day: dt.date) -> float:
 
 
 def daily_requests(network: Network, day: dt.date) -> list[MaterialRequest]:
-    """The flows between library sites that want to move on ``day`` (see module doc)."""
+    """The flows between library sites that want to move on ``day`` (see module doc); the
+    monthly tables are read for the same month of the figures' year, and every flow is
+    labelled as an estimate."""
     demand = network.demand
+    month_day = figures_date(network, day)
+    month_key = (month_day.year, month_day.month)
+    label = estimate_label(network)
     holdings = demand.holdings_items
     total_holdings = sum(holdings.values())
     if not total_holdings:
@@ -152,13 +191,13 @@ def daily_requests(network: Network, day: dt.date) -> list[MaterialRequest]:
                 demand.loans_items.get(pickup, 0) * owner_share / 365 * factor)
     post_items_per_day = 0.0
     for months in demand.post_items_by_month.values():
-        post_items_per_day += months.get((day.year, day.month), 0) / days_in_month(day)
+        post_items_per_day += months.get(month_key, 0) / days_in_month(month_day)
     for items, _ in demand.post_annual.values():
         post_items_per_day += items / 366 if _is_leap_fy(demand.fiscal_year) else items / 365
     for owner, owner_share in share.items():
         add(hub, owner, Purpose.RETURNS, post_items_per_day * owner_share)
     for site_id, months in demand.island_items_by_month.items():
-        per_day = months.get((day.year, day.month), 0) / days_in_month(day)
+        per_day = months.get(month_key, 0) / days_in_month(month_day)
         add(hub, site_id, Purpose.ISLAND, per_day)
         add(site_id, hub, Purpose.ISLAND, per_day)
 
@@ -173,7 +212,7 @@ def daily_requests(network: Network, day: dt.date) -> list[MaterialRequest]:
             continue
         requests.append(MaterialRequest(
             f"{purpose.value}:{from_id}->{to_id}", from_id, to_id, items, purpose,
-            note=f"{PURPOSE_JA[purpose]} ({per_day:.1f}/day x {waiting} d)"))
+            note=f"{PURPOSE_JA[purpose]} ({per_day:.1f}/day x {waiting} d)", estimate=label))
     return requests
 
 
@@ -246,6 +285,7 @@ def school_requests(network: Network, day: dt.date) -> list[MaterialRequest]:
     # A weekly run visits every school: shares of the year's consignments per run. A
     # per-site round visits each school runs_per_year times: the same per-visit shares.
     hub = network.hub_site_id
+    label = estimate_label(network)
     requests: list[MaterialRequest] = []
     for school in schools:
         share = weights[school.site_id] / total
@@ -255,11 +295,12 @@ def school_requests(network: Network, day: dt.date) -> list[MaterialRequest]:
                                * share * runs.items_per_consignment))
         requests.append(MaterialRequest(
             f"school_loan:{school.site_id}", hub, school.site_id, deliver, Purpose.SCHOOL_LOAN,
-            note=f"{PURPOSE_JA[Purpose.SCHOOL_LOAN]} (share {share:.1%})"))
+            note=f"{PURPOSE_JA[Purpose.SCHOOL_LOAN]} (share {share:.1%})", estimate=label))
         requests.append(MaterialRequest(
             f"school_return:{school.site_id}", school.site_id, hub, collect,
             Purpose.SCHOOL_RETURN,
-            note=f"{PURPOSE_JA[Purpose.SCHOOL_RETURN]} (share {share:.1%})"))
+            note=f"{PURPOSE_JA[Purpose.SCHOOL_RETURN]} (share {share:.1%})",
+            estimate=label))
     loans_per_run = runs.school_to_school_per_year / runs.runs_per_year
     rng = random.Random(day.toordinal())
     count = math.floor(loans_per_run) + (1 if rng.random() < loans_per_run % 1 else 0)
@@ -269,7 +310,7 @@ def school_requests(network: Network, day: dt.date) -> list[MaterialRequest]:
         requests.append(MaterialRequest(
             f"school_to_school:{k}:{lender}->{borrower}", lender, borrower,
             runs.items_per_consignment, Purpose.SCHOOL_TO_SCHOOL,
-            note=PURPOSE_JA[Purpose.SCHOOL_TO_SCHOOL]))
+            note=PURPOSE_JA[Purpose.SCHOOL_TO_SCHOOL], estimate=label))
     return requests
 
 
@@ -291,4 +332,5 @@ __all__ = [
     "school_requests",
     "school_run_days",
     "schools_due",
+    "site_closed_reason",
 ]

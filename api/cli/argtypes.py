@@ -35,6 +35,22 @@ def positive_int(text: str) -> int:
     return value
 
 
+def plan_date(text: str, *, now: dt.datetime | None = None) -> dt.date:
+    """``today``, ``tomorrow`` (in Asia/Tokyo, the libraries' time) or a date YYYY-MM-DD;
+    ``now`` (aware) stands for the current time in tests."""
+    from scenarios.calendar import TOKYO
+
+    word = text.strip().lower()
+    if word in ("today", "tomorrow"):
+        today = (now or dt.datetime.now(TOKYO)).astimezone(TOKYO).date()
+        return today + dt.timedelta(days=1 if word == "tomorrow" else 0)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be today, tomorrow or a date YYYY-MM-DD, got "
+                                         f"{text!r}") from None
+
+
 def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

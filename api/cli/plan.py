@@ -3,11 +3,11 @@ and CSV.
 
 Example::
 
-    bookrun plan --scenario munakata --date 2023-11-15 --out out/
+    bookrun plan --scenario munakata --date tomorrow --out out/
 
 Exit codes: 0 a plan was written (complete or partial, or a day on which nothing can
 move, said so); 1 the plan failed verification (a bug); 2 invalid input (unknown scenario,
-date outside the scenario's data, bad option, unwritable folder).
+date before the scenario's first data day, bad option, unwritable folder).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from api.cli.argtypes import iso_date, positive_float, positive_int
+from api.cli.argtypes import plan_date, positive_float, positive_int
 from scenarios.day_types import DayError, DayOptions, Mode
 from scenarios.loader import BUNDLED_SCENARIOS, ScenarioError
 
@@ -40,14 +40,21 @@ def add_plan_subcommand(subparsers: Any) -> None:
             "  stops.csv     one row per stop for spreadsheets\n"
             "  problem.json  the day's routing problem, with the day notes in 'meta'\n"
             "The terminal shows a summary per van and every task left unassigned or "
-            "deferred, with the reason."),
-        epilog="Example: bookrun plan --scenario munakata --date 2023-11-15 --out out/")
+            "deferred, with the reason. Tasks estimated from the scenario's annual figures "
+            "(rather than recorded) are counted and labelled in the summary, the sheet and "
+            "the map."),
+        epilog="Examples: bookrun plan --scenario munakata --date tomorrow --out out/\n"
+               "          bookrun plan --scenario munakata --date 2023-11-15 --out out/")
     parser.add_argument("--scenario", required=True, metavar="NAME|DIR",
                         help=f"a bundled scenario ({', '.join(BUNDLED_SCENARIOS)}) or a folder "
                              f"holding scenario.yaml (see scenarios/README.md)")
-    parser.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD",
-                        help="the day to plan; must lie in the scenario's data range "
-                             "(munakata and ichinoseki: FY2023, 2023-04-01..2024-03-31)")
+    parser.add_argument("--date", required=True, type=plan_date,
+                        metavar="today|tomorrow|YYYY-MM-DD",
+                        help="the day to plan (today and tomorrow in Asia/Tokyo): any date "
+                             "from the scenario's first data day on (munakata and "
+                             "ichinoseki: 2023-04-01); outside the figures' fiscal year "
+                             "(FY2023) the flows are estimated from the same month of it and "
+                             "marked 'estimate: FY2023 annual figures'")
     parser.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                         help="folder for the output files (created; default ./out)")
     parser.add_argument("--mode", choices=[m.value for m in Mode],

@@ -18,9 +18,18 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.errors import register_error_handlers
-from api.http.routers import auth, collections, drops, plans, school_requests, sites
+from api.http.routers import (
+    auth,
+    calendar,
+    closures,
+    collections,
+    drops,
+    plans,
+    school_requests,
+    sites,
+    transfers,
+)
 from api.services.plan_jobs import PlanJobs
-from api.services.plans import schedule_requests
 from api.settings import Settings, get_settings
 from api.store.db import check_migrated, make_engine, make_session_factory
 
@@ -36,7 +45,7 @@ DESCRIPTION = (
 )
 
 #: Paths whose bodies may be larger (CSV imports): this many times ``max_body_bytes``.
-LARGE_BODY_PATHS = {"/collections/import": 8}
+LARGE_BODY_PATHS = {"/collections/import": 8, "/closures/import": 8, "/transfers/import": 8}
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -131,7 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         check_migrated(application.state.engine)  # refuse to start on an old database
         application.state.migrated = True
-        jobs = PlanJobs(application.state.session_factory, after_done=schedule_requests)
+        jobs = PlanJobs(application.state.session_factory)
         application.state.plan_jobs = jobs
         try:
             yield
@@ -155,7 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       solver=f"ortools {_version('ortools')}")
 
     for router in (auth.router, sites.router, collections.router, school_requests.router,
-                   plans.router, drops.router):
+                   plans.router, transfers.router, closures.router, calendar.router,
+                   drops.router):
         application.include_router(router)
     application.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
     return application

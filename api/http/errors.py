@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.http.schemas.collections import ImportProblem, ImportRejected
-from api.services.collection_import import ImportRefused
+from api.services.csv_import import ImportRefused
 from api.services.errors import (
     Conflict,
     DomainError,

@@ -6,14 +6,12 @@ line is checked as a recorded collection is; ``collected_at`` may also be writte
 writes it (``2023/8/1 9:30``, Asia/Tokyo). A line with the post and time of a recorded
 collection, or of an earlier line, is a duplicate. If any line is bad nothing is imported
 and `ImportRefused` lists the problems by line (the header is line 1, as a spreadsheet
-counts).
+counts). The reading of the file and its header is `api.services.csv_import`'s.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +31,13 @@ from api.services.collections import (
     stored_sites,
     time_problem,
 )
-from api.services.errors import Invalid
+from api.services.csv_import import (
+    FileRejected,
+    ImportProblem,
+    ImportRefused,
+    SeenLines,
+    read_lines,
+)
 from api.store.db import now_utc
 from api.store.tables import CollectionRow
 from scenarios.calendar import TOKYO
@@ -43,34 +47,8 @@ from scenarios.calendar import TOKYO
 IMPORT_COLUMNS = ("post_id", "collected_at", "items", "collected_by", "note")
 IMPORT_REQUIRED = ("post_id", "collected_at", "items")
 IMPORT_IGNORED = tuple(c for c in EXPORT_COLUMNS if c not in IMPORT_COLUMNS)
-#: At most this many problems are listed in the answer to a rejected import.
-MAX_IMPORT_PROBLEMS = 50
 #: Excel on Japanese Windows rewrites times as ``2023/8/1 9:30``; the import reads that too.
 _EXCEL_TIME = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One bad value of a CSV import, by line."""
-
-    line: int
-    field: str
-    input: str | None
-    msg: str
-
-
-class ImportRefused(Invalid):
-    """A CSV with bad lines: nothing was imported. The message names the first line, field
-    and value; ``listed`` holds up to `MAX_IMPORT_PROBLEMS` problems, by line."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        problems = sorted(problems, key=lambda p: p.line)
-        first = problems[0]
-        self.bad_lines = len({p.line for p in problems})
-        self.listed = problems[:MAX_IMPORT_PROBLEMS]
-        super().__init__(
-            f"line {first.line}: field '{first.field}': {first.msg} ({self.bad_lines} bad "
-            f"line{'s' if self.bad_lines != 1 else ''}; nothing was imported)")
 
 
 def import_csv(session: Session, raw: bytes, by_user_id: int) -> int:
@@ -78,7 +56,7 @@ def import_csv(session: Session, raw: bytes, by_user_id: int) -> int:
     (`ImportRefused`); returns how many were recorded."""
     try:
         parsed, problems = _read_import(raw, stored_sites(session), now_utc())
-    except _FileRejected as exc:
+    except FileRejected as exc:
         raise ImportRefused([exc.problem]) from None
     problems += _duplicates(session, parsed)
     if problems:
@@ -113,60 +91,17 @@ def _import_time(text: str) -> dt.datetime:
         raise ValueError(f"{exc}, got {text!r}") from None
 
 
-class _FileRejected(Exception):
-    """A problem of the whole file (encoding, header): the import stops at once."""
-
-    def __init__(self, line: int, field: str, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.problem = ImportProblem(line, field, value, message)
-
-
 def _read_import(raw: bytes, sites: Mapping[str, Site], now: dt.datetime
                  ) -> tuple[list[_Parsed], list[ImportProblem]]:
     """The rows of a CSV import and the problems of its lines."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _FileRejected(1, "body", None, f"the file is not UTF-8 (byte {exc.start}); save "
-                        f"it as 'CSV UTF-8' (Excel: CSV UTF-8 (コンマ区切り))") from None
-    records = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        lines = list(records)
-    except csv.Error as exc:
-        raise _FileRejected(records.line_num, "body", None, f"not readable as CSV: {exc}"
-                        ) from None
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        raise _FileRejected(1, "header", None, f"the first line must be the header: "
-                        f"{','.join(IMPORT_COLUMNS)}")
-    header = [cell.strip() for cell in lines[0]]
-    for name in header:
-        if name not in IMPORT_COLUMNS and name not in IMPORT_IGNORED:
-            raise _FileRejected(1, "header", name, f"unknown column {name!r} (columns: "
-                            f"{', '.join(IMPORT_COLUMNS)})")
-        if header.count(name) > 1:
-            raise _FileRejected(1, "header", name, f"column {name!r} appears twice")
-    missing = [name for name in IMPORT_REQUIRED if name not in header]
-    if missing:
-        raise _FileRejected(1, "header", ",".join(lines[0]),
-                        f"missing column{'s' if len(missing) > 1 else ''} "
-                        f"{', '.join(missing)}")
+    lines = read_lines(raw, IMPORT_COLUMNS, IMPORT_REQUIRED, IMPORT_IGNORED, "collections")
     parsed: list[_Parsed] = []
-    problems: list[ImportProblem] = []
-    for line, cells in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue  # an empty line
-        if len(cells) > len(header):
-            problems.append(ImportProblem(
-                line=line, field="line", input=",".join(cells),
-                msg=f"{len(cells)} values but the header has {len(header)} columns"))
-            continue
-        values = dict(zip(header, cells, strict=False))
+    problems = list(lines.problems)
+    for line, values in lines.rows:
         row, row_problems = _read_row(line, values, sites, now)
         problems += row_problems
         if row is not None:
             parsed.append(row)
-    if not parsed and not problems:
-        raise _FileRejected(2, "body", None, "the file has a header but no collections")
     return parsed, problems
 
 
@@ -220,14 +155,16 @@ def _duplicates(session: Session, parsed: list[_Parsed]) -> list[ImportProblem]:
     for post_id, collected_at, collection_id in found:
         recorded[(post_id, collected_at.astimezone(dt.UTC))] = collection_id
     problems = []
-    first_line: dict[tuple[str, dt.datetime], int] = {}
+    seen = SeenLines()
     for p in parsed:
         key = (p.post_id, p.collected_at.astimezone(dt.UTC))
-        where = (f"collection {recorded[key]} is already recorded" if key in recorded
-                 else f"line {first_line[key]} has it too" if key in first_line else None)
-        first_line.setdefault(key, p.line)
-        if where is not None:
-            problems.append(ImportProblem(
-                line=p.line, field="collected_at", input=iso(p.collected_at),
-                msg=f"duplicate: {p.post_id} at {iso(p.collected_at)}: {where}"))
+        problem = seen.duplicate(
+            p.line, key, "collected_at", iso(p.collected_at),
+            f"duplicate: {p.post_id} at {iso(p.collected_at)}",
+            f"collection {recorded[key]} is already recorded" if key in recorded else None)
+        if problem is not None:
+            problems.append(problem)
     return problems
+
+
+__all__ = ["IMPORT_COLUMNS", "ImportProblem", "ImportRefused", "import_csv"]

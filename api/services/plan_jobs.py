@@ -26,6 +26,7 @@ from api.store.db import now_utc, unit_of_work
 from api.store.tables import PlanRow, PlanStatus
 from drops.records import CollectionRecord
 from routing.documents import plan_to_dict, problem_to_dict
+from scenarios.closures import Closure
 from scenarios.day import DayOptions
 from scenarios.demand import MaterialRequest
 
@@ -44,6 +45,7 @@ class PlanJob:
     time_limit_s: float
     post_policy: str = "forecast"
     history: tuple[CollectionRecord, ...] | None = None  # the stored collections
+    closures: tuple[Closure, ...] = ()  # the closures and openings staff recorded
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ def run_plan_job(job: PlanJob) -> PlanOutcome:
     from api.services.planning import plan_day
 
     day_plan = plan_day(job.scenario, job.plan_date, requests=job.requests,
-                        options=job.options, time_limit_s=job.time_limit_s,
-                        post_policy=job.post_policy, history=job.history)
+                        closures=job.closures, options=job.options,
+                        time_limit_s=job.time_limit_s, post_policy=job.post_policy,
+                        history=job.history)
     plan = day_plan.plan
     vans = []
     for route in plan.routes:
@@ -86,6 +89,8 @@ def run_plan_job(job: PlanJob) -> PlanOutcome:
                        for u in plan.unassigned],
         "deferred": len(day_plan.notes.deferred),
         "notes": list(day_plan.notes.notes),
+        "warnings": list(day_plan.notes.warnings),
+        "estimated_tasks": dict(day_plan.notes.estimates),
         "served_task_ids": sorted(plan.served_task_ids()),
         "solve_s": round(day_plan.solve_s, 2),
         "verify_violations": len(day_plan.violations),

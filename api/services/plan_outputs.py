@@ -32,6 +32,7 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
     if day_plan.notes.deferred:
         notes.append(f"持ち越し deferred: {len(day_plan.notes.deferred)} requests wait for "
                      f"another day (closed sites)")
+    notes.extend(estimate_lines(day_plan))
     title = f"{network.name_ja} {network.name_en}".strip()
     return PlanDocument(
         title=title,
@@ -43,7 +44,19 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
         not_visited=tuple(NotVisited(site_id, reason)
                           for site_id, reason in day_plan.notes.not_visited.items()),
         notes=tuple(notes),
+        task_labels=dict(day_plan.notes.estimates),
+        warnings=tuple(day_plan.notes.warnings),
     )
+
+
+def estimate_lines(day_plan: DayPlan) -> list[str]:
+    """How many of the day's tasks are estimates, by what they were estimated from
+    (``推計 estimate: FY2023 annual figures: 62 of 65 tasks``); none when nothing is."""
+    counts: dict[str, int] = {}
+    for label in day_plan.notes.estimates.values():
+        counts[label] = counts.get(label, 0) + 1
+    total = len(day_plan.problem.tasks)
+    return [f"推計 {label}: {count} of {total} tasks" for label, count in sorted(counts.items())]
 
 
 def write_outputs(day_plan: DayPlan, out_dir: Path) -> dict[str, Path]:
@@ -69,11 +82,12 @@ def write_outputs(day_plan: DayPlan, out_dir: Path) -> dict[str, Path]:
 
 
 def summary_table(day_plan: DayPlan) -> str:
-    """The terminal report: one line per van (stops, km, driving and working hours, crates
-    at the peak), then every unassigned task with its reason, deferred requests and notes."""
+    """The terminal report: the day's warnings, one line per van (stops, km, driving and
+    working hours, crates at the peak), how many tasks are estimates and from what, then
+    every unassigned task with its reason, deferred requests and notes."""
     plan, problem = day_plan.plan, day_plan.problem
     notes = day_plan.notes
-    lines = [
+    lines = [*notes.warnings,
         f"{day_plan.network.name_ja} ({day_plan.network.scenario_id}) "
         f"{day_plan.day.isoformat()} ({WEEKDAY_JA[day_plan.day.weekday()]}), mode "
         f"{notes.mode.value}; hub {'open' if notes.hub_open else 'CLOSED'}; school run "
@@ -94,10 +108,13 @@ def summary_table(day_plan: DayPlan) -> str:
                  f"status {plan.status.value}, solved in {day_plan.solve_s:.1f} s, verify: "
                  + ("feasible" if not day_plan.violations
                     else f"{len(day_plan.violations)} violations"))
+    lines.extend(estimate_lines(day_plan))
     for item in plan.unassigned:
         task = problem.task(item.task_id)
         kind = "required" if task.required else "optional"
-        lines.append(f"unassigned {item.task_id} ({kind}): {item.reason.value}"
+        label = notes.estimates.get(item.task_id)
+        lines.append(f"unassigned {item.task_id} ({kind}"
+                     + (f", {label}" if label else "") + f"): {item.reason.value}"
                      + (f" — {item.detail}" if item.detail else ""))
     grouped: dict[tuple[str, str], list[int]] = {}
     for deferred in notes.deferred:

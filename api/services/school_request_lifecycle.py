@@ -1,16 +1,17 @@
 """The status lifecycle of a school request, without HTTP.
 
 ```text
-requested ──accept──▶ accepted ──(planner)──▶ scheduled ──▶ delivered ──▶ returned
+requested ──accept──▶ accepted ──(published plan)──▶ scheduled ──▶ delivered ──▶ returned
     │                    │
     └──cancel / reject───┴──▶ cancelled / rejected
 ```
 
 Every step adds a `SchoolRequestEventRow` (who, when, from which status to which, a note,
 the changed fields as ``{field: {"old": .., "new": ..}}``). Every function takes a
-`Session`, adds and flushes, and never commits: the caller owns the unit of work. The
-planner (`api.services.plans`) uses `requests_to_plan`, `mark_scheduled`,
-`mark_unscheduled` and `mark_delivered`; the ``/school-requests`` router the rest.
+`Session`, adds and flushes, and never commits: the caller owns the unit of work.
+Publishing a plan (`api.services.publishing`) uses `mark_scheduled` and
+`mark_unscheduled`, marking its stop done (`api.services.plans`) `mark_delivered`; the
+``/school-requests`` router the rest.
 A step the status does not allow raises `TransitionError` (409).
 """
 
@@ -20,10 +21,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.services.errors import Conflict, InvalidField
+from api.services.status_steps import append_step, step_refusal
 from api.store.db import now_utc
 from api.store.tables import RequestStatus, SchoolRequestEventRow, SchoolRequestRow
 
@@ -62,14 +63,10 @@ def jsonable(value: Any) -> Any:
 def record_event(session: Session, request: SchoolRequestRow, by_user_id: int,
            to_status: RequestStatus, *, note: str = "",
            changes: dict[str, Any] | None = None) -> SchoolRequestEventRow:
-    now = now_utc()
-    event = SchoolRequestEventRow(at=now, by_user_id=by_user_id,
+    event = SchoolRequestEventRow(at=now_utc(), by_user_id=by_user_id,
                                   from_status=RequestStatus(request.status).value,
                                   to_status=to_status.value, note=note, changes=changes)
-    request.events.append(event)
-    request.status = to_status
-    request.updated_at = now
-    session.flush()
+    append_step(session, request, event, to_status)
     return event
 
 
@@ -84,19 +81,18 @@ def move(session: Session, request: SchoolRequestRow, to_status: RequestStatus,
         ``to_status`` cannot follow the request's status (`ALLOWED_FROM`); the message
         names both.
     """
-    current = RequestStatus(request.status)
-    allowed = ALLOWED_FROM.get(to_status, frozenset())
-    if current not in allowed:
-        where = ", ".join(sorted(s.value for s in allowed)) or "no status"
-        raise TransitionError(request, to_status.value, (
-            f"request {request.request_id} is {current.value}: it cannot become "
-            f"{to_status.value} (only from {where})"))
+    refusal = step_refusal(f"request {request.request_id}", RequestStatus(request.status),
+                           to_status, ALLOWED_FROM)
+    if refusal is not None:
+        raise TransitionError(request, to_status.value, refusal)
     return record_event(session, request, by_user_id, to_status, note=note, changes=changes)
 
 
 def accept(session: Session, request: SchoolRequestRow, by_user_id: int,
-           note: str = "") -> SchoolRequestEventRow:
-    return move(session, request, S.ACCEPTED, by_user_id, note=note)
+           note: str = "", changes: dict[str, Any] | None = None) -> SchoolRequestEventRow:
+    """``requested`` → ``accepted``; ``changes`` (fields set with it, such as the ready
+    day) are recorded on the event."""
+    return move(session, request, S.ACCEPTED, by_user_id, note=note, changes=changes)
 
 
 def reject(session: Session, request: SchoolRequestRow, by_user_id: int,
@@ -114,23 +110,6 @@ def cancel(session: Session, request: SchoolRequestRow, by_user_id: int,
     event = move(session, request, S.CANCELLED, by_user_id, note=reason)
     request.status_reason = reason
     return event
-
-
-def requests_to_plan(session: Session, plan_date: dt.date) -> list[SchoolRequestRow]:
-    """The requests a plan of ``plan_date`` should serve.
-
-    These are the ``accepted`` requests not yet scheduled whose ``needed_by`` is on or
-    after ``plan_date``, and the requests already ``scheduled`` for ``plan_date`` (so a
-    re-plan of the date keeps them). Ordered by ``needed_by``, then id.
-    """
-    rows = session.scalars(select(SchoolRequestRow).where(or_(
-        (SchoolRequestRow.status == S.ACCEPTED)
-        & (SchoolRequestRow.scheduled_date.is_(None))
-        & (SchoolRequestRow.needed_by_date >= plan_date),
-        (SchoolRequestRow.status == S.SCHEDULED)
-        & (SchoolRequestRow.scheduled_date == plan_date),
-    )).order_by(SchoolRequestRow.needed_by_date, SchoolRequestRow.request_id))
-    return list(rows)
 
 
 def mark_scheduled(session: Session, request: SchoolRequestRow, plan_id: int,

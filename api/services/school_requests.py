@@ -27,14 +27,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.services.accounts import Principal
+from api.services.date_checks import check_recorded_date, today_in_tokyo
 from api.services.errors import Conflict, Forbidden, NotFound
 from api.services.school_request_lifecycle import (
     RequestInvalid,
     TransitionError,
+    accept,
     jsonable,
     record_event,
 )
 from api.store.db import now_utc
+from api.store.repositories import history_user_ids
 from api.store.tables import (
     RequestStatus,
     Role,
@@ -42,16 +45,19 @@ from api.store.tables import (
     SchoolRequestRow,
     SiteRow,
 )
-from scenarios.calendar import TOKYO
 from scenarios.loader import load_network
-from scenarios.network import SiteKind
+from scenarios.network import Network, SiteKind
+from scenarios.school_delivery import school_delivery
 
 S = RequestStatus
 
 #: The statuses in which the fields of a request may still be changed.
 EDITABLE = frozenset({S.REQUESTED, S.ACCEPTED})
 #: The fields `change_request` may change (API names; ``needed_by`` is ``needed_by_date``).
-EDITABLE_FIELDS = ("from_site_id", "items", "topic", "for_class", "needed_by")
+EDITABLE_FIELDS = ("from_site_id", "items", "topic", "for_class", "needed_by", "ready_date",
+                   "extra_run_date")
+#: The fields that say when the request travels (not part of what the school filed).
+DELIVERY_FIELDS = ("ready_date", "extra_run_date")
 #: The statuses a contractor sees: the requests they carry.
 CONTRACTOR_STATUSES = frozenset({S.SCHEDULED, S.DELIVERED})
 
@@ -73,10 +79,6 @@ def scenario_sites(scenario: str) -> ScenarioSites:
     """The id and hub of a scenario (a bundled name or a folder), read once per process."""
     network = load_network(scenario)
     return ScenarioSites(network.scenario_id, network.hub_site_id)
-
-
-def today_in_tokyo() -> dt.date:
-    return dt.datetime.now(TOKYO).date()
 
 
 @dataclass(frozen=True)
@@ -225,16 +227,59 @@ def _current(row: SchoolRequestRow) -> dict[str, Any]:
                          row.for_class, row.needed_by_date).snapshot()
 
 
+def check_delivery_days(network: Network, request: SchoolRequestRow,
+                        ready_date: dt.date | None, extra_run_date: dt.date | None,
+                        today: dt.date) -> None:
+    """`RequestInvalid` for a ready day outside the days a plan can use, or an extra run
+    in the past, before the ready day, or on a day the school, the lending site or the
+    hub is closed (the message says which and why)."""
+    if ready_date is not None:
+        check_recorded_date(network, "ready_date", ready_date, today)
+    if extra_run_date is None:
+        return
+    if extra_run_date < today:
+        raise RequestInvalid("extra_run_date", f"{extra_run_date.isoformat()} is in the past "
+                                               f"(today in Asia/Tokyo is {today.isoformat()})")
+    if ready_date is not None and extra_run_date < ready_date:
+        raise RequestInvalid("extra_run_date", f"{extra_run_date.isoformat()} is before the "
+                                               f"ready_date {ready_date.isoformat()}")
+    check_recorded_date(network, "extra_run_date", extra_run_date, today)
+    delivery = school_delivery(network, request.school_site_id, request.from_site_id,
+                               extra_run_date, request.needed_by_date, extra_run_date)
+    if delivery.date is None:
+        raise RequestInvalid("extra_run_date", delivery.reason)
+
+
+def accept_request(session: Session, request: SchoolRequestRow, by_user_id: int, *,
+                   network: Network, note: str = "", ready_date: dt.date | None = None,
+                   extra_run_date: dt.date | None = None,
+                   today: dt.date | None = None) -> SchoolRequestEventRow:
+    """Accept a request, optionally with the day its materials are ready (default: today)
+    and a day staff chose for an extra run; the event records them."""
+    check_delivery_days(network, request, ready_date, extra_run_date,
+                        today if today is not None else today_in_tokyo())
+    changes = {name: {"old": jsonable(getattr(request, name)), "new": jsonable(value)}
+               for name, value in (("ready_date", ready_date),
+                                   ("extra_run_date", extra_run_date)) if value is not None}
+    event = accept(session, request, by_user_id, note, changes or None)
+    request.ready_date = ready_date or request.ready_date
+    request.extra_run_date = extra_run_date or request.extra_run_date
+    return event
+
+
 def change_request(session: Session, request: SchoolRequestRow, by_user_id: int,
                    wanted: Mapping[str, Any], *, sites: ScenarioSites,
-                   today: dt.date | None = None, note: str = "") -> SchoolRequestEventRow:
+                   network: Network | None = None, today: dt.date | None = None,
+                   note: str = "") -> SchoolRequestEventRow:
     """Change fields of a request that is still ``requested`` or ``accepted``.
 
     Parameters
     ----------
     wanted
         New values by API name (`EDITABLE_FIELDS`); ``needed_by`` a `datetime.date`.
-        Values equal to the current ones are ignored.
+        Values equal to the current ones are ignored. ``ready_date`` and
+        ``extra_run_date`` (None clears them) are checked against ``network`` (the
+        scenario with its closures; `check_delivery_days`).
 
     Returns
     -------
@@ -253,7 +298,8 @@ def change_request(session: Session, request: SchoolRequestRow, by_user_id: int,
         raise TransitionError(request, "changed", (
             f"request {request.request_id} is {status.value}: it can be changed only while "
             f"{' or '.join(sorted(s.value for s in EDITABLE))}"))
-    current = _current(request)
+    current = {**_current(request),
+               **{name: jsonable(getattr(request, name)) for name in DELIVERY_FIELDS}}
     changes: dict[str, dict[str, Any]] = {}
     for name, value in wanted.items():
         if name not in EDITABLE_FIELDS:
@@ -265,20 +311,24 @@ def change_request(session: Session, request: SchoolRequestRow, by_user_id: int,
                                      "request's")
     if "from_site_id" in changes:
         check_from(session, wanted["from_site_id"], request.school_site_id, sites)
+    today = today if today is not None else today_in_tokyo()
     if "needed_by" in changes:
-        check_needed_by(wanted["needed_by"], today if today is not None else today_in_tokyo())
+        check_needed_by(wanted["needed_by"], today)
+    if any(name in changes for name in DELIVERY_FIELDS):
+        if network is None:
+            raise ValueError("change_request: the network is needed to check "
+                             "ready_date and extra_run_date")
+        check_delivery_days(network, request,
+                            wanted.get("ready_date", request.ready_date),
+                            wanted.get("extra_run_date", request.extra_run_date), today)
     for name in changes:
         setattr(request, "needed_by_date" if name == "needed_by" else name, wanted[name])
     return record_event(session, request, by_user_id, status, note=note, changes=changes)
 
 
 def user_ids(rows: Iterable[SchoolRequestRow]) -> set[int]:
-    """Every user a list of requests names (creators and the authors of their events)."""
-    ids: set[int] = set()
-    for row in rows:
-        ids.add(row.created_by_user_id)
-        ids.update(e.by_user_id for e in row.events)
-    return ids
+    """Every user the rows name (creators and the authors of their events)."""
+    return history_user_ids(rows)
 
 
 # --- who sees what ---------------------------------------------------------------------------

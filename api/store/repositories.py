@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,14 +45,27 @@ def count_collections(session: Session, start: dt.datetime, end: dt.datetime,
         CollectionRow.post_id.in_(set(post_ids)))) or 0
 
 
-def post_history(session: Session, post_ids: Collection[str]) -> list[CollectionRecord]:
-    """Every stored collection of ``post_ids`` (post, time and items only), as the
-    forecast policy of a plan reads them."""
-    rows = session.execute(select(CollectionRow.post_id, CollectionRow.collected_at,
-                                  CollectionRow.items).where(
-        CollectionRow.post_id.in_(list(post_ids)))).all()
+def post_history(session: Session, post_ids: Collection[str],
+                 before: dt.datetime | None = None) -> list[CollectionRecord]:
+    """Every stored collection of ``post_ids`` (post, time and items only) made before
+    ``before`` (aware; default: all), as the forecast policy of a plan reads them."""
+    query = select(CollectionRow.post_id, CollectionRow.collected_at,
+                   CollectionRow.items).where(CollectionRow.post_id.in_(list(post_ids)))
+    if before is not None:
+        query = query.where(CollectionRow.collected_at < before)
+    rows = session.execute(query).all()
     return [CollectionRecord(post_id, collected_at, items)
             for post_id, collected_at, items in rows]
+
+
+def history_user_ids(rows: Iterable[Any]) -> set[int]:
+    """Every user rows with a history name: who created each and who made each step
+    (rows with ``created_by_user_id`` and ``events`` of ``by_user_id``)."""
+    ids: set[int] = set()
+    for row in rows:
+        ids.add(row.created_by_user_id)
+        ids.update(e.by_user_id for e in row.events)
+    return ids
 
 
 def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:

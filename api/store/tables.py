@@ -22,9 +22,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from api.store.db import Base, UtcDateTime, now_utc
+from scenarios.closures import ClosureKind
+from scenarios.consignments import ConsignmentKind
 
 
 class Role(StrEnum):
@@ -48,6 +50,23 @@ class PlanStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class Publication(StrEnum):
+    """Whether a plan version is the one the drivers run: ``published``; a ``draft``
+    nobody published; ``superseded``: published once, then another version of the date
+    was."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+class ConsignmentStatus(StrEnum):
+    RECORDED = "recorded"
+    SCHEDULED = "scheduled"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
 
 
 def _enum(kind: type[StrEnum], name: str) -> Enum:
@@ -151,25 +170,38 @@ class SchoolRequestRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True,
                                                         nullable=True)
+    #: The day the materials are ready to travel (default: the day it was accepted).
+    ready_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: A day staff chose for an extra run to the school (instead of its run days).
+    extra_run_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
     events: Mapped[list[SchoolRequestEventRow]] = relationship(
         order_by="SchoolRequestEventRow.event_id", lazy="selectin")
 
 
-class SchoolRequestEventRow(Base):
-    """The history of a request: each status change or edit, by whom, when."""
-
-    __tablename__ = "school_request_event"
+class StatusEvent:
+    """The columns of a step in a history: who, when, from which status to which, a note,
+    the changed fields as ``{field: {"old": .., "new": ..}}``."""
 
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("school_request.request_id"),
-                                            index=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
-    by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
     from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     to_status: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    @declared_attr
+    def by_user_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("app_user.user_id"))
+
+
+class SchoolRequestEventRow(StatusEvent, Base):
+    """The history of a request: each status change or edit, by whom, when."""
+
+    __tablename__ = "school_request_event"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("school_request.request_id"),
+                                            index=True)
 
 
 class PlanRow(Base):
@@ -193,6 +225,12 @@ class PlanRow(Base):
     plan_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str] = mapped_column(Text, default="")
+    publication: Mapped[Publication] = mapped_column(
+        _enum(Publication, "plan_publication"), default=Publication.DRAFT,
+        server_default=Publication.DRAFT.value)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    published_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.user_id"),
+                                                             nullable=True)
 
 
 class StopDoneRow(Base):
@@ -210,3 +248,68 @@ class StopDoneRow(Base):
     done_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
     by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ClosureRow(Base):
+    """A closure (臨時休館, a school holiday) or opening staff recorded for a site or for
+    every site of a calendar; withdrawn ones are kept with who withdrew them and why."""
+
+    __tablename__ = "closure"
+
+    closure_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario: Mapped[str] = mapped_column(String(100), index=True)
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("site.site_id"), nullable=True)
+    calendar_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    first_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    last_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[ClosureKind] = mapped_column(_enum(ClosureKind, "closure_kind"))
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(32), default="api")  # api, csv
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    withdrawn_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.user_id"),
+                                                             nullable=True)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ConsignmentRow(Base):
+    """What must travel from one site to another, as recorded; its steps are
+    `ConsignmentEventRow`."""
+
+    __tablename__ = "consignment"
+
+    consignment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario: Mapped[str] = mapped_column(String(100), index=True)
+    from_site_id: Mapped[str] = mapped_column(ForeignKey("site.site_id"))
+    to_site_id: Mapped[str] = mapped_column(ForeignKey("site.site_id"))
+    items: Mapped[int] = mapped_column(Integer)
+    crates: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    kind: Mapped[ConsignmentKind] = mapped_column(_enum(ConsignmentKind, "consignment_kind"))
+    ready_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    reference: Mapped[str] = mapped_column(String(200), default="", index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ConsignmentStatus] = mapped_column(
+        _enum(ConsignmentStatus, "consignment_status"), index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    scheduled_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.plan_id"), nullable=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    source: Mapped[str] = mapped_column(String(32), default="api")  # api, csv
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=now_utc)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True,
+                                                        nullable=True)
+
+    events: Mapped[list[ConsignmentEventRow]] = relationship(
+        order_by="ConsignmentEventRow.event_id", lazy="selectin")
+
+
+class ConsignmentEventRow(StatusEvent, Base):
+    """The history of a consignment: each status change, by whom, when, and why."""
+
+    __tablename__ = "consignment_event"
+
+    consignment_id: Mapped[int] = mapped_column(ForeignKey("consignment.consignment_id"),
+                                                index=True)

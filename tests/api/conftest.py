@@ -44,7 +44,8 @@ USERS = {
 #: source 'seed') stays; tests must not change it.
 CLEANUP = ("DELETE FROM stop_done", "DELETE FROM school_request_event",
            "DELETE FROM school_request", "DELETE FROM collection_revision",
-           "DELETE FROM collection WHERE source <> 'seed'", "DELETE FROM plan",
+           "DELETE FROM collection WHERE source <> 'seed'", "DELETE FROM consignment_event",
+           "DELETE FROM consignment", "DELETE FROM closure", "DELETE FROM plan",
            "DELETE FROM api_token", "DELETE FROM app_user")
 
 

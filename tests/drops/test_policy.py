@@ -116,3 +116,20 @@ def test_due_posts_decides_on_the_states_both_callers_built() -> None:
     assert due_posts(DAY, last_collected, models, rules, intervals) == decide(
         DAY, no_carry, models, rules, intervals)
 
+
+
+def test_a_post_following_the_policy_is_emptied_in_its_rhythm_from_a_fixed_start() -> None:
+    from drops.policy import followed_policy_state
+
+    model = InflowModel("quiet", {(2023, 6): 1.0})
+    rule = PostRules("quiet", capacity_items=100, max_interval_days=7)
+    since = dt.date(2023, 6, 1)
+    states = {day: followed_policy_state("quiet", since, day, model, rule, 5.0)
+              for day in (dt.date(2023, 6, k) for k in range(2, 30))}
+    emptied = sorted({last for last, _ in states.values()} - {since})
+    # Every five days (the target interval), from the fixed start.
+    assert emptied == [dt.date(2023, 6, 6), dt.date(2023, 6, 11), dt.date(2023, 6, 16),
+                       dt.date(2023, 6, 21), dt.date(2023, 6, 26)]
+    # Each day's state follows from the day before's: the same rhythm whatever date asks.
+    for day, (last, _) in states.items():
+        assert (day - last).days <= 5

@@ -3,6 +3,7 @@ generated HTML and the JavaScript Folium writes into it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -294,3 +295,21 @@ def test_hostile_names_notes_and_reasons_are_escaped_in_the_map(
     assert HOSTILE in stop.popup.get_text() and "<b>bold</b> & co" in stop.popup.get_text()
     grey = page.with_attr("data-not-visited")[0]
     assert grey.popup.find("script") is None and HOSTILE in grey.popup.get_text()
+
+
+def test_a_labelled_task_shows_its_label_in_popups_and_warnings_in_the_legend(
+        day_doc: PlanDocument) -> None:
+    labelled = dataclasses.replace(
+        day_doc, task_labels={t.task_id: "estimate: FY2023 annual figures"
+                              for t in day_doc.problem.tasks},
+        warnings=("注意 warning: figures of FY2023",))
+    page = parse_map(render_map(labelled))
+    stop = next(m for m in page.with_attr("data-stop") if m.icon["data-site"] == "sch-1")
+    assert "〔推計 estimate: FY2023 annual figures〕" in stop.popup.get_text(" ")
+    grey = next(m for m in page.with_attr("data-not-visited")
+                if m.icon["data-not-visited"] == "post-far")
+    assert "推計 estimate: FY2023 annual figures" in grey.popup.get_text(" ")
+    legend = page.soup.find("div", class_="br-legend")
+    assert legend is not None and "注意 warning: figures of FY2023" in legend.get_text()
+    plain = parse_map(render_map(day_doc))
+    assert "推計" not in plain.html

@@ -189,3 +189,20 @@ def test_csv_leaves_absent_dimensions_empty_and_appends_other_dimensions() -> No
     assert list(rows[0]) == [*CSV_HEADER, "bags_on", "bags_off", "load_bags_after"]
     assert {row["items_on"] for row in rows} == {""}
     assert rows[0]["bags_on"] == "120" and rows[0]["load_bags_after"] == "120"
+
+
+def test_a_labelled_task_shows_its_label_and_warnings_head_every_page(
+        day_doc: PlanDocument) -> None:
+    unassigned = day_doc.plan.unassigned[0].task_id
+    some = next(a.task_id for r in day_doc.plan.routes for v in r.stops for a in v.actions)
+    labelled = dataclasses.replace(
+        day_doc, task_labels={some: "estimate: FY2023 annual figures",
+                              unassigned: "estimate: no collection recorded"},
+        warnings=("注意 warning: figures of FY2023",))
+    soup = BeautifulSoup(render_sheet(labelled), "html.parser")
+    labels = [span.get_text() for span in soup.find_all("span", class_="task-label")]
+    assert labels.count("〔推計 estimate: FY2023 annual figures〕") >= 1
+    assert "〔推計 estimate: no collection recorded〕" in labels
+    pages = soup.find_all("section")
+    assert all("注意 warning: figures of FY2023" in p.get_text() for p in pages)
+    assert "推計" not in render_sheet(day_doc)

@@ -147,8 +147,9 @@ def test_crates_are_counted_on_the_summed_items(munakata: Network) -> None:
 
 
 @pytest.mark.parametrize(("call", "message"), [
-    (lambda n: problem_for_day(n, D(2025, 1, 7), [], []),
-     "field 'date': scenario 'munakata' has demand data for 2023-04-01..2024-03-31 only"),
+    (lambda n: problem_for_day(n, D(2023, 3, 31), [], []),
+     "field 'date': scenario 'munakata' can plan dates from 2023-04-01 on (its first data "
+     "day), got 2023-03-31"),
     (lambda n: problem_for_day(n, D(2023, 11, 15),
                                [MaterialRequest("r", "munakata-central", "nowhere", 3)], []),
      "request 'r' field 'to_site_id': unknown site 'nowhere'"),
@@ -199,3 +200,37 @@ def test_a_recorded_request_keeps_its_own_task_and_travels_the_same_day(
     assert by_id["request:school-request-2"].kind is TaskKind.SHIPMENT
     assert by_id["request:school-request-1"].kind is TaskKind.DELIVERY
     assert "昆虫" in by_id["request:school-request-1"].note
+
+
+def test_recorded_consignments_replace_the_estimate_of_their_kind_only(
+        munakata: Network) -> None:
+    day = D(2023, 11, 15)
+    model = requests_for_day(munakata, day)
+    assert any(r.purpose is Purpose.RESERVATIONS for r in model)
+    recorded = MaterialRequest("consignment-1", "munakata-sue", "munakata-fukata", 12,
+                               Purpose.RESERVATIONS, recorded=True)
+    problem = problem_for_day(munakata, day, [*model, recorded], [])
+    task_ids = {t.task_id for t in problem.tasks}
+    assert "request:consignment-1" in task_ids
+    assert not any(t.startswith(("deliver:reservations:", "pickup:reservations:"))
+                   for t in task_ids)
+    assert any(t.startswith("pickup:returns:") for t in task_ids)  # other kinds stay
+    notes = DayNotes.from_meta(problem.meta)
+    assert any("replace the estimate" in n and "予約資料" in n for n in notes.notes)
+    assert "request:consignment-1" not in notes.estimates
+    assert all(notes.estimates[t] == "estimate: FY2023 annual figures"
+               for t in task_ids - {"request:consignment-1"})
+
+
+def test_a_recorded_consignment_travels_the_same_day_even_in_hub_and_spoke(
+        munakata: Network) -> None:
+    recorded = MaterialRequest("consignment-2", "munakata-sue", "munakata-fukata", 40,
+                               Purpose.RETURNS, recorded=True, crates=3)
+    (task,) = problem_for_day(munakata, D(2023, 11, 15), [recorded], []).tasks
+    assert task.task_id == "request:consignment-2" and task.kind is TaskKind.SHIPMENT
+    assert dict(task.amount) == {"crates": 3, "items": 40}
+
+
+def test_a_recorded_request_cannot_carry_an_estimate_label() -> None:
+    with pytest.raises(ValueError, match="field 'estimate'"):
+        MaterialRequest("r", "a", "b", 3, Purpose.RETURNS, recorded=True, estimate="x")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, sta
 from sqlalchemy.orm import Session
 
 from api.http.auth import StaffDep
+from api.http.csv_upload import require_csv
 from api.http.deps import SessionDep
 from api.http.schemas.collections import (
     CollectionIn,
@@ -27,15 +28,12 @@ from api.http.schemas.common import ErrorOut, Page
 from api.services import collections as service
 from api.services.collection_import import import_csv
 from api.services.collections import SOURCES, Site
-from api.services.errors import UnsupportedMediaType
 from api.store.db import display_time
 from api.store.repositories import usernames
 from api.store.tables import CollectionRow
 
 router = APIRouter(prefix="/collections", tags=["collections"])
 
-#: Content types a CSV import accepts (browsers send a .csv file on Windows as the last).
-CSV_MEDIA_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
 
 _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "no valid bearer token"},
@@ -192,10 +190,7 @@ def import_collections(
     answer (422) names the line (the header is line 1, as a spreadsheet counts), the field
     and the value. The rows are recorded with ``source=csv``.
     """
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in CSV_MEDIA_TYPES:
-        raise UnsupportedMediaType(f"send the file with Content-Type: text/csv (got "
-                                   f"{media_type or 'none'!r})")
+    require_csv(request)
     return ImportResult(imported=import_csv(session, body, principal.user_id))
 
 

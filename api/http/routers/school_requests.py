@@ -29,6 +29,7 @@ from api.http.auth import PrincipalDep, StaffDep, require
 from api.http.deps import SessionDep, SettingsDep
 from api.http.schemas.common import ErrorOut, Page
 from api.http.schemas.school_requests import (
+    AcceptBody,
     CancelBody,
     FieldChange,
     NoteBody,
@@ -41,9 +42,13 @@ from api.http.schemas.school_requests import (
 from api.services import school_request_lifecycle as lifecycle
 from api.services import school_requests as service
 from api.services.accounts import Principal
+from api.services.closures import planning_network
+from api.services.daily_work import ready_day, request_delivery
+from api.services.date_checks import today_in_tokyo
 from api.store.db import display_time
 from api.store.repositories import usernames
 from api.store.tables import RequestStatus, Role, SchoolRequestRow
+from scenarios.network import Network
 
 router = APIRouter(prefix="/school-requests", tags=["school-requests"])
 
@@ -76,13 +81,21 @@ def _usernames(session: Session, rows: list[SchoolRequestRow]) -> dict[int, str]
     return usernames(session, service.user_ids(rows))
 
 
-def _out(row: SchoolRequestRow, names: dict[int, str]) -> SchoolRequestOut:
+def _out(row: SchoolRequestRow, names: dict[int, str], network: Network,
+         today: dt.date) -> SchoolRequestOut:
+    delivery = request_delivery(network, row, today)
+    accepted = row.status not in (RequestStatus.REQUESTED, RequestStatus.REJECTED)
     return SchoolRequestOut(
         request_id=row.request_id, school_site_id=row.school_site_id,
         from_site_id=row.from_site_id, items=row.items, topic=row.topic,
         for_class=row.for_class, needed_by=row.needed_by_date, status=row.status,
         status_reason=row.status_reason, scheduled_date=row.scheduled_date,
-        plan_id=row.plan_id, created_at=display_time(row.created_at),
+        plan_id=row.plan_id, ready_date=ready_day(row) if accepted else row.ready_date,
+        extra_run_date=row.extra_run_date,
+        planned_for=delivery.date if delivery else None,
+        late=bool(delivery and delivery.late), late_reason=delivery.reason if delivery and
+        delivery.late else "",
+        created_at=display_time(row.created_at),
         created_by=names.get(row.created_by_user_id, ""),
         updated_at=display_time(row.updated_at),
         events=[SchoolRequestEventOut(
@@ -94,17 +107,27 @@ def _out(row: SchoolRequestRow, names: dict[int, str]) -> SchoolRequestOut:
             for e in row.events])
 
 
-def _one(session: Session, row: SchoolRequestRow) -> SchoolRequestOut:
-    return _out(row, _usernames(session, [row]))
+def _outs(session: Session, scenario: str, rows: list[SchoolRequestRow]
+          ) -> list[SchoolRequestOut]:
+    """The requests as the API shows them, each with its delivery day as things stand
+    (the scenario with the recorded closures)."""
+    names = _usernames(session, rows)
+    network = planning_network(session, scenario)[0]
+    today = today_in_tokyo()
+    return [_out(row, names, network, today) for row in rows]
 
 
-def _transition(session: Session, request_id: int, principal: Principal,
+def _one(session: Session, scenario: str, row: SchoolRequestRow) -> SchoolRequestOut:
+    return _outs(session, scenario, [row])[0]
+
+
+def _transition(session: Session, scenario: str, request_id: int, principal: Principal,
                 change: Callable[[SchoolRequestRow], object]) -> SchoolRequestOut:
     """Load the request locked (404 when the caller may not see it) and apply ``change`` (a
     `school_request_lifecycle` step: 409/422 for an illegal or invalid step)."""
     row = service.load(session, request_id, principal, for_update=True)
     change(row)
-    return _one(session, row)
+    return _one(session, scenario, row)
 
 
 # --- endpoints -----------------------------------------------------------------------------
@@ -146,13 +169,13 @@ def create_request(body: SchoolRequestCreate, session: SessionDep, settings: Set
                                         idempotency_key=idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
-    return _one(session, row)
+    return _one(session, settings.scenario, row)
 
 
 @router.get("", response_model=Page[SchoolRequestOut], summary="List school requests",
             responses=_errors(401, 403, 422))
 def list_requests(
-    session: SessionDep, principal: PrincipalDep,
+    session: SessionDep, settings: SettingsDep, principal: PrincipalDep,
     status_in: Annotated[list[RequestStatus] | None, Query(
         alias="status", description="only these statuses (repeat the parameter for "
                                     "several)")] = None,
@@ -176,18 +199,20 @@ def list_requests(
     total, rows = service.list_requests(
         session, principal, statuses=status_in, school_site_id=school_site_id,
         needed_by_from=needed_by_from, needed_by_to=needed_by_to, offset=offset, limit=limit)
-    names = _usernames(session, rows)
-    return Page[SchoolRequestOut](items=[_out(r, names) for r in rows], total=total,
+    return Page[SchoolRequestOut](items=_outs(session, settings.scenario, rows), total=total,
                                   offset=offset, limit=limit)
 
 
 @router.get("/{request_id}", response_model=SchoolRequestOut, summary="One school request",
             responses=_errors(401, 404))
-def get_request(request_id: RequestId, session: SessionDep,
+def get_request(request_id: RequestId, session: SessionDep, settings: SettingsDep,
                 principal: PrincipalDep) -> SchoolRequestOut:
-    """A request with its history. 404 for another school's request (school librarian)
-    and, for the contractor, for one that is not ``scheduled`` or ``delivered``."""
-    return _one(session, service.load(session, request_id, principal))
+    """A request with its history, ``planned_for`` (the run day the library plans it for,
+    or its scheduled date), ``late`` and ``late_reason`` when it cannot make
+    ``needed_by``, and ``scheduled_date`` once the plan of that date is published. 404 for
+    another school's request (school librarian) and, for the contractor, for one that is
+    not ``scheduled`` or ``delivered``."""
+    return _one(session, settings.scenario, service.load(session, request_id, principal))
 
 
 @router.patch("/{request_id}", response_model=SchoolRequestOut,
@@ -195,76 +220,87 @@ def get_request(request_id: RequestId, session: SessionDep,
               responses=_errors(401, 403, 404, 409, 422))
 def change_request(request_id: RequestId, body: SchoolRequestUpdate, session: SessionDep,
                    settings: SettingsDep, principal: StaffDep) -> SchoolRequestOut:
-    """Change ``items``, ``topic``, ``for_class``, ``needed_by`` or ``from_site_id`` while
-    the request is ``requested`` or ``accepted`` (else 409). The event records each
-    changed field as ``{old, new}`` with the optional ``note``; 422 when nothing differs
-    or a value is invalid (``needed_by`` in the past, a bad ``from_site_id``)."""
+    """Change ``items``, ``topic``, ``for_class``, ``needed_by``, ``from_site_id``,
+    ``ready_date`` or ``extra_run_date`` while the request is ``requested`` or
+    ``accepted`` (else 409). The event records each changed field as ``{old, new}`` with
+    the optional ``note``; 422 when nothing differs or a value is invalid (``needed_by``
+    in the past, a bad ``from_site_id``, an extra run on a day the school, the lending
+    site or the hub is closed). ``null`` clears ``ready_date`` or ``extra_run_date``."""
     row = service.load(session, request_id, principal, for_update=True)
     wanted: dict[str, Any] = {}
     for name in body.model_fields_set - {"note"}:
         value = getattr(body, name)
-        if value is None and name != "for_class":
+        if value is None and name not in ("for_class", *service.DELIVERY_FIELDS):
             raise lifecycle.RequestInvalid(name, "may not be null")
-        wanted[name] = value if value is not None else ""
+        wanted[name] = "" if value is None and name == "for_class" else value
     service.change_request(session, row, principal.user_id, wanted,
-                           sites=service.scenario_sites(settings.scenario), note=body.note)
-    return _one(session, row)
+                           sites=service.scenario_sites(settings.scenario),
+                           network=planning_network(session, settings.scenario)[0],
+                           note=body.note)
+    return _one(session, settings.scenario, row)
 
 
 @router.post("/{request_id}/accept", response_model=SchoolRequestOut,
              summary="Accept a school request (staff)",
-             responses=_errors(401, 403, 404, 409))
-def accept_request(request_id: RequestId, session: SessionDep, principal: StaffDep,
-                   body: NoteBody | None = None) -> SchoolRequestOut:
-    """``requested`` → ``accepted``: the library will serve it; the planner takes it up
-    from now on. The body (an optional ``note``) may be left out."""
-    note = body.note if body else ""
-    return _transition(session, request_id, principal,
-                       lambda row: lifecycle.accept(session, row, principal.user_id, note))
+             responses=_errors(401, 403, 404, 409, 422))
+def accept_request(request_id: RequestId, session: SessionDep, settings: SettingsDep,
+                   principal: StaffDep, body: AcceptBody | None = None) -> SchoolRequestOut:
+    """``requested`` → ``accepted``: the library will serve it. From now on the plan of
+    the school's next run day on or after ``ready_date`` (default: today) carries it, no
+    later than ``needed_by``; when no run day fits, the first run it can make, and the
+    answer says ``late`` and why. ``extra_run_date`` sends it on an extra run that day
+    instead (422 when the school, the lending site or the hub is closed then). The body
+    may be left out."""
+    body = body or AcceptBody()
+    network = planning_network(session, settings.scenario)[0]
+    return _transition(session, settings.scenario, request_id, principal,
+                       lambda row: service.accept_request(
+                           session, row, principal.user_id, network=network, note=body.note,
+                           ready_date=body.ready_date, extra_run_date=body.extra_run_date))
 
 
 @router.post("/{request_id}/reject", response_model=SchoolRequestOut,
              summary="Reject a school request (staff)",
              responses=_errors(401, 403, 404, 409, 422))
 def reject_request(request_id: RequestId, body: RejectBody, session: SessionDep,
-                   principal: StaffDep) -> SchoolRequestOut:
+                   settings: SettingsDep, principal: StaffDep) -> SchoolRequestOut:
     """``requested`` or ``accepted`` → ``rejected``, with a ``reason`` the school reads
     (required, not blank: else 422)."""
-    return _transition(session, request_id, principal,
+    return _transition(session, settings.scenario, request_id, principal,
                        lambda row: lifecycle.reject(session, row, principal.user_id, body.reason))
 
 
 @router.post("/{request_id}/cancel", response_model=SchoolRequestOut,
              summary="Cancel a school request (its school's librarian, or staff)",
              responses=_errors(401, 403, 404, 409))
-def cancel_request(request_id: RequestId, session: SessionDep, principal: FilerDep,
-                   body: CancelBody | None = None) -> SchoolRequestOut:
+def cancel_request(request_id: RequestId, session: SessionDep, settings: SettingsDep,
+                   principal: FilerDep, body: CancelBody | None = None) -> SchoolRequestOut:
     """``requested`` or ``accepted`` → ``cancelled``, with an optional ``reason``. Once
     scheduled it can no longer be cancelled here (409): ask the library. A librarian of
     another school gets 404."""
     reason = body.reason if body else ""
-    return _transition(session, request_id, principal,
+    return _transition(session, settings.scenario, request_id, principal,
                        lambda row: lifecycle.cancel(session, row, principal.user_id, reason))
 
 
 @router.post("/{request_id}/delivered", response_model=SchoolRequestOut,
              summary="Mark a school request delivered (contractor or staff)",
              responses=_errors(401, 403, 404, 409))
-def deliver_request(request_id: RequestId, session: SessionDep, principal: CarrierDep,
-                    body: NoteBody | None = None) -> SchoolRequestOut:
+def deliver_request(request_id: RequestId, session: SessionDep, settings: SettingsDep,
+                    principal: CarrierDep, body: NoteBody | None = None) -> SchoolRequestOut:
     """``scheduled`` → ``delivered``: the materials reached the school. (Marking the plan's
     stop done does the same.)"""
     note = body.note if body else ""
-    return _transition(session, request_id, principal,
+    return _transition(session, settings.scenario, request_id, principal,
                        lambda row: lifecycle.mark_delivered(session, row, principal.user_id, note))
 
 
 @router.post("/{request_id}/returned", response_model=SchoolRequestOut,
              summary="Mark a school request's materials returned (contractor or staff)",
              responses=_errors(401, 403, 404, 409))
-def return_request(request_id: RequestId, session: SessionDep, principal: CarrierDep,
-                   body: NoteBody | None = None) -> SchoolRequestOut:
+def return_request(request_id: RequestId, session: SessionDep, settings: SettingsDep,
+                   principal: CarrierDep, body: NoteBody | None = None) -> SchoolRequestOut:
     """``delivered`` → ``returned``: the materials came back from the school."""
     note = body.note if body else ""
-    return _transition(session, request_id, principal,
+    return _transition(session, settings.scenario, request_id, principal,
                        lambda row: lifecycle.mark_returned(session, row, principal.user_id, note))

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.store.tables import PlanStatus
+from api.store.tables import PlanStatus, Publication
 from scenarios.day import Mode
 
 
@@ -16,7 +16,9 @@ class PlanCreate(BaseModel):
         "examples": [{"date": "2023-11-17", "mode": "hub_and_spoke", "vans": 2,
                       "time_limit_s": 10}]})
 
-    date: dt.date = Field(description="the day to plan, inside the scenario's data range")
+    date: dt.date = Field(description="the day to plan: any date from the scenario's first "
+                                      "data day on; outside the figures' fiscal year the "
+                                      "demand model's tasks are marked as estimates")
     mode: Mode = Field(default=Mode.HUB_AND_SPOKE,
                        description="hub_and_spoke (sort at the hub) or direct")
     vans: int | None = Field(default=None, ge=1, le=20,
@@ -44,13 +46,24 @@ class PlanOut(BaseModel):
     date: dt.date
     version: int
     status: PlanStatus
+    publication: Publication = Field(description="published: the version the drivers run; "
+                                                 "draft: not published; superseded: "
+                                                 "published once, replaced since")
+    published_at: dt.datetime | None
+    published_by: str | None
+    vans_used: int | None = Field(description="vans with stops, once done")
+    distance_km: float | None = Field(description="total km, once done")
+    tasks: int | None = Field(description="tasks of the day's problem, once done")
     options: dict[str, Any]
     created_at: dt.datetime
     created_by: str
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     error: str
-    summary: dict[str, Any] | None
+    summary: dict[str, Any] | None = Field(
+        description="once done: per van (stops, km, hours, peak load), unassigned tasks, "
+                    "notes, warnings, estimated_tasks (task id -> what it was estimated "
+                    "from), served task ids, publish_notes once published")
     links: dict[str, str]
     stops_done: list[StopDone]
 

@@ -51,6 +51,7 @@ class SchoolRequestUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"items": 20, "needed_by": "2030-06-17"},
         {"from_site_id": "munakata-es-togo", "note": "the city library's copies are out"},
+        {"extra_run_date": "2030-06-12", "note": "臨時便: the school's run day is a holiday"},
     ]})
 
     from_site_id: str | None = Field(default=None, min_length=1, max_length=100)
@@ -59,10 +60,34 @@ class SchoolRequestUpdate(BaseModel):
     for_class: str | None = Field(default=None, max_length=200,
                                   description="an empty string clears it")
     needed_by: dt.date | None = None
+    ready_date: dt.date | None = Field(default=None, description="the day the materials are "
+                                                                 "ready (null: the day it "
+                                                                 "was accepted)")
+    extra_run_date: dt.date | None = Field(default=None,
+                                           description="a day for an extra run to the "
+                                                       "school instead of its run days "
+                                                       "(null: none)")
     note: str = Field(default="", max_length=2000,
                       description="why, recorded on the event (not a field of the request)")
 
     _topic = field_validator("topic")(_not_blank)
+
+
+class AcceptBody(BaseModel):
+    """Accepting a request: a note, and optionally when the materials are ready and a day
+    for an extra run."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"note": "揃い次第お届けします"},
+        {"ready_date": "2030-06-08", "extra_run_date": "2030-06-09"}]})
+
+    note: str = Field(default="", max_length=2000)
+    ready_date: dt.date | None = Field(default=None, description="the day the materials are "
+                                                                 "ready (default: today)")
+    extra_run_date: dt.date | None = Field(
+        default=None, description="deliver on this day by an extra run (the school, the "
+                                  "lending site and the hub open), instead of the school's "
+                                  "next run day")
 
 
 class RejectBody(BaseModel):
@@ -120,8 +145,17 @@ class SchoolRequestOut(BaseModel):
     needed_by: dt.date
     status: RequestStatus
     status_reason: str = Field(description="the rejection or cancellation reason")
-    scheduled_date: dt.date | None = Field(description="the planned delivery date")
+    scheduled_date: dt.date | None = Field(description="the planned delivery date, once the "
+                                                       "plan of that date is published")
     plan_id: int | None = Field(description="the plan that delivers it")
+    ready_date: dt.date | None = Field(description="the day the materials are ready (as set "
+                                                   "by staff, else the day it was accepted)")
+    extra_run_date: dt.date | None = Field(description="an extra run staff chose")
+    planned_for: dt.date | None = Field(description="the run day the library plans it for "
+                                                    "(an accepted request), or its "
+                                                    "scheduled date")
+    late: bool = Field(description="the planned delivery is after needed_by")
+    late_reason: str = Field(description="why it cannot make needed_by (empty when on time)")
     created_at: dt.datetime = Field(description="ISO 8601 in Asia/Tokyo (+09:00)")
     created_by: str
     updated_at: dt.datetime

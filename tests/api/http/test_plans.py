@@ -16,8 +16,13 @@ from api.store.db import unit_of_work
 from api.store.tables import PlanRow, PlanStatus, UserRow
 from routing import verify
 from routing.documents import plan_from_dict, problem_from_dict
+from scenarios.calendar import TOKYO
+from scenarios.loader import load_network
+from scenarios.school_delivery import school_delivery
 
 DATE = "2023-11-17"  # a school-run Friday
+TODAY = dt.datetime.now(TOKYO).date()
+MUNAKATA = load_network("munakata")
 
 
 def _plan(service: Any, date: str = DATE, **body: Any) -> dict[str, Any]:
@@ -123,7 +128,7 @@ def test_the_contractor_marks_stops_done_once(service) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"date": "2025-01-07"}, "field 'date'"),
+    ({"date": "2023-03-31"}, "field 'date'"),
     ({"date": DATE, "vans": 3}, "field 'vans'"),
     ({"date": DATE, "mode": "teleport"}, "field 'mode'"),
     ({"date": "17/11/2023"}, "field 'date'"),
@@ -170,23 +175,33 @@ def test_who_may_plan_and_read_plans(service, method: str, path: str, role: str 
 
 
 @pytest.mark.slow
-def test_an_accepted_school_request_is_scheduled_by_a_plan_and_delivered_at_its_stop(
+def test_an_accepted_school_request_is_scheduled_by_publishing_and_delivered_at_its_stop(
         service) -> None:  # type: ignore[no-untyped-def]
+    run_day = school_delivery(MUNAKATA, "munakata-es-akama", "munakata-central", TODAY,
+                              TODAY + dt.timedelta(days=90)).date
+    assert run_day is not None
     filed = service.client.post("/school-requests", headers=service.headers("akama"), json={
         "items": 25, "topic": "3年 理科 昆虫の図鑑", "for_class": "3年2組",
-        "needed_by": (dt.date.today() + dt.timedelta(days=10)).isoformat()})
+        "needed_by": run_day.isoformat()})
     assert filed.status_code == 201, filed.text
     request_id = filed.json()["request_id"]
-    assert service.client.post(f"/school-requests/{request_id}/accept", json={},
-                               headers=service.headers("staff1")).status_code == 200
-    plan = _plan(service)
+    accepted = service.client.post(f"/school-requests/{request_id}/accept", json={},
+                                   headers=service.headers("staff1"))
+    assert accepted.status_code == 200 and accepted.json()["planned_for"] == run_day.isoformat()
+    plan = _plan(service, run_day.isoformat())
     problem, routed = _verified(service, plan["plan_id"])
     task_id = f"request:school-request-{request_id}"
     assert task_id in {t.task_id for t in problem.tasks}
     assert "昆虫" in problem.task(task_id).note
     status = service.client.get(f"/school-requests/{request_id}",
                                 headers=service.headers("akama")).json()
-    assert status["status"] == "scheduled" and status["scheduled_date"] == DATE
+    assert status["status"] == "accepted" and status["scheduled_date"] is None  # a draft
+    published = service.client.post(f"/plans/{plan['plan_id']}/publish",
+                                    headers=service.headers("staff1"))
+    assert published.status_code == 200 and published.json()["publication"] == "published"
+    status = service.client.get(f"/school-requests/{request_id}",
+                                headers=service.headers("akama")).json()
+    assert status["status"] == "scheduled" and status["scheduled_date"] == run_day.isoformat()
     van, stop = next((route.vehicle_id, number)
                      for route in routed.routes
                      for number, visit in enumerate(route.stops, start=1)
@@ -200,3 +215,18 @@ def test_an_accepted_school_request_is_scheduled_by_a_plan_and_delivered_at_its_
     assert status["status"] == "delivered"
     assert [e["to_status"] for e in status["events"]] == ["requested", "accepted",
                                                           "scheduled", "delivered"]
+
+
+@pytest.mark.slow
+def test_a_collection_recorded_after_the_date_does_not_change_the_plan(service) -> None:  # type: ignore[no-untyped-def]
+    """The issue's case through the service: a 2026 collection at 赤間駅 changed the plan of
+    2023-11-17 (one post task fewer)."""
+    before = _plan(service)
+    recorded = service.client.post("/collections", headers=service.headers("staff1"), json={
+        "post_id": "munakata-akama-station", "collected_at": "2026-11-21T09:30:00+09:00",
+        "items": 41})
+    assert recorded.status_code == 201, recorded.text
+    after = _plan(service)
+    first, _ = _verified(service, before["plan_id"])
+    second, _ = _verified(service, after["plan_id"])
+    assert first.tasks == second.tasks

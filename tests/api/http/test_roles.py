@@ -12,6 +12,10 @@ from typing import Any
 import pytest
 
 NEEDED_BY = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+READY = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+TRANSFER = {"from_site_id": "munakata-central", "to_site_id": "munakata-sue", "items": 5,
+            "kind": "reservation", "ready_date": READY}
+CLOSURE = {"site_id": "munakata-sue", "date": READY, "reason": "点検"}
 
 # (method, path, body, {role: expected status}); role None = no token. {own} is akama's
 # request, {other} togo's, {collection} a recorded collection, {plan} a done plan.
@@ -52,6 +56,23 @@ TABLE: list[tuple[str, str, Any, dict[str | None, int]]] = [
      {None: 401, "akama": 403, "driver": 403}),
     ("post", "/plans/{plan}/stops/{van}/1/done", {},
      {None: 401, "akama": 403, "driver": 201, "staff1": 200}),
+    ("post", "/plans/{plan}/publish", None,
+     {None: 401, "akama": 403, "driver": 403, "staff1": 200}),
+    ("get", "/plans/by-date/2023-11-15", None,
+     {None: 401, "staff1": 200, "akama": 403, "driver": 200}),
+    ("post", "/transfers", TRANSFER, {None: 401, "akama": 403, "driver": 403, "staff1": 201}),
+    ("get", "/transfers", None, {None: 401, "staff1": 200, "akama": 403, "driver": 200}),
+    ("get", "/transfers/{transfer}", None,
+     {None: 401, "staff1": 200, "akama": 403, "driver": 404}),
+    ("post", "/transfers/{transfer}/cancel", {"reason": "x"},
+     {None: 401, "akama": 403, "driver": 403}),
+    ("post", "/closures", CLOSURE, {None: 401, "akama": 403, "driver": 403, "staff1": 201}),
+    ("get", "/closures", None, {None: 401, "staff1": 200, "akama": 200, "driver": 200}),
+    ("get", "/closures/{closure}", None,
+     {None: 401, "staff1": 200, "akama": 200, "driver": 200}),
+    ("delete", "/closures/{closure}", None, {None: 401, "akama": 403, "driver": 403}),
+    ("get", f"/calendar?from={READY}", None,
+     {None: 401, "staff1": 200, "akama": 200, "driver": 200}),
 ]
 
 
@@ -67,9 +88,14 @@ def _setup(service: Any) -> dict[str, Any]:
     plan = client.post("/plans", params={"wait": "true"}, headers=service.headers("staff1"),
                        json={"date": "2023-11-15", "time_limit_s": 1}).json()
     assert plan["status"] == "done", plan
+    transfer = client.post("/transfers", headers=service.headers("staff1"),
+                           json={**TRANSFER, "items": 6}).json()
+    closure = client.post("/closures", headers=service.headers("staff1"),
+                          json={**CLOSURE, "site_id": "munakata-fukata"}).json()
     return {"collection": collection["collection_id"], "own": own["request_id"],
             "other": other["request_id"], "plan": plan["plan_id"],
-            "van": plan["summary"]["vans"][0]["vehicle_id"]}
+            "van": plan["summary"]["vans"][0]["vehicle_id"],
+            "transfer": transfer["consignment_id"], "closure": closure["closure_id"]}
 
 
 @pytest.mark.slow

@@ -11,19 +11,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.services import school_request_lifecycle as requests_service
+from api.services.daily_work import school_requests_for_day
 from api.store.db import unit_of_work
 from api.store.tables import PlanRow, PlanStatus, SchoolRequestRow, UserRow
 from scenarios.calendar import TOKYO
+from scenarios.consignments import blocked_reason
+from scenarios.loader import load_network
+from scenarios.school_delivery import school_delivery
 
 if TYPE_CHECKING:
     from tests.api.conftest import Service
 
 TODAY = dt.datetime.now(TOKYO).date()
-NEEDED_BY = TODAY + dt.timedelta(days=14)
-PLAN_DATE = TODAY + dt.timedelta(days=7)
 AKAMA = "munakata-es-akama"
 TOGO = "munakata-es-togo"
 HUB = "munakata-central"
+MUNAKATA = load_network("munakata")
+#: 赤間小's next school run from today (Fridays in school weeks), and a week after it.
+_NEXT_RUN = school_delivery(MUNAKATA, AKAMA, HUB, TODAY, TODAY + dt.timedelta(days=90)).date
+assert _NEXT_RUN is not None
+PLAN_DATE: dt.date = _NEXT_RUN
+NEEDED_BY = PLAN_DATE + dt.timedelta(days=7)
 
 
 def sessions(service: Service) -> sessionmaker[Session]:
@@ -85,8 +93,10 @@ def schedule(service: Service, request_id: int, plan_date: dt.date = PLAN_DATE,
 
 
 def planned_ids(service: Service, plan_date: dt.date) -> list[int]:
+    """The requests a plan of ``plan_date`` carries (today being today)."""
     with unit_of_work(sessions(service)) as session:
-        return [r.request_id for r in requests_service.requests_to_plan(session, plan_date)]
+        return [r.request_id for r in school_requests_for_day(session, MUNAKATA, plan_date,
+                                                              TODAY)]
 
 
 def steps(request: dict[str, Any]) -> list[tuple[str | None, str, str]]:
@@ -146,18 +156,58 @@ def test_a_re_plan_moves_a_scheduled_request_to_the_new_plan_and_the_same_plan_c
     assert len(get(service, "staff1", rid)["events"]) == len(request["events"])
 
 
-def test_the_planner_takes_accepted_requests_not_past_their_date_and_those_scheduled_that_day(
+def test_the_planner_takes_requests_on_their_next_run_day_and_those_scheduled_that_day(
         service: Service) -> None:
     waiting = file(service)["request_id"]  # requested, not accepted: not planned
-    soon = file(service, needed_by=(PLAN_DATE - dt.timedelta(days=1)).isoformat())
-    later = file(service, needed_by=(PLAN_DATE + dt.timedelta(days=3)).isoformat())
-    on_day = file(service, needed_by=PLAN_DATE.isoformat())
+    on_time = file(service)
+    urgent = file(service, needed_by=TODAY.isoformat())
+    ready_later = file(service)
+    extra = file(service)
     elsewhere = file(service)
-    for request in (soon, later, on_day, elsewhere):
+    for request in (on_time, urgent, elsewhere):
         act(service, "staff1", request["request_id"], "accept")
+    act(service, "staff1", ready_later["request_id"], "accept",
+        {"ready_date": (PLAN_DATE + dt.timedelta(days=1)).isoformat()})
+    extra_day = next(TODAY + dt.timedelta(days=k) for k in range(1, 30)
+                     if TODAY + dt.timedelta(days=k) != PLAN_DATE
+                     and blocked_reason(MUNAKATA, HUB, AKAMA,
+                                        TODAY + dt.timedelta(days=k)) is None)
+    accepted = act(service, "staff1", extra["request_id"], "accept",
+                   {"extra_run_date": extra_day.isoformat()})
+    assert accepted["planned_for"] == extra_day.isoformat()
     schedule(service, elsewhere["request_id"], PLAN_DATE + dt.timedelta(days=1))
-    assert planned_ids(service, PLAN_DATE) == [on_day["request_id"], later["request_id"]]
+    assert planned_ids(service, PLAN_DATE) == [urgent["request_id"], on_time["request_id"]]
+    assert planned_ids(service, extra_day) == [extra["request_id"]]
     assert waiting not in planned_ids(service, TODAY)
+    # A date already past carries no accepted request.
+    assert planned_ids(service, TODAY - dt.timedelta(days=7)) == []
+    late = get(service, "akama", urgent["request_id"])
+    assert late["planned_for"] == PLAN_DATE.isoformat()
+    assert late["late"] is (PLAN_DATE > TODAY)
+    if late["late"]:
+        assert "no school run" in late["late_reason"]
+    later = get(service, "staff1", ready_later["request_id"])
+    assert later["planned_for"] is not None and later["planned_for"] > PLAN_DATE.isoformat()
+    assert not get(service, "akama", on_time["request_id"])["late"]
+
+
+def test_an_extra_run_on_a_closed_day_or_in_the_past_is_refused_naming_the_field(
+        service: Service) -> None:
+    rid = file(service)["request_id"]
+    saturday = TODAY + dt.timedelta(days=(5 - TODAY.weekday()) % 7 or 7)
+    refused = act(service, "staff1", rid, "accept",
+                  {"extra_run_date": saturday.isoformat()}, expect=422)
+    assert refused["detail"].startswith("field 'extra_run_date': ")
+    assert "closed" in refused["detail"]
+    past = act(service, "staff1", rid, "accept",
+               {"extra_run_date": (TODAY - dt.timedelta(days=1)).isoformat()}, expect=422)
+    assert "in the past" in past["detail"]
+    assert get(service, "staff1", rid)["status"] == "requested"  # nothing changed
+    act(service, "staff1", rid, "accept")
+    cleared = service.client.patch(f"/school-requests/{rid}", json={"extra_run_date": None,
+                                                                    "ready_date": None},
+                                   headers=service.headers("staff1"))
+    assert cleared.status_code == 422  # nothing differs
 
 
 def test_a_request_can_be_cancelled_before_it_is_scheduled_and_not_after(service: Service) -> None:

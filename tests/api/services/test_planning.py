@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 
 from api.services.plan_outputs import OUTPUT_FILES, summary_table, write_outputs
-from api.services.planning import plan_day
+from api.services.planning import bundled_history, forecast_posts, get_network, plan_day
+from drops.records import CollectionRecord
 from routing import verify
 from routing.documents import load_plan, load_problem
+from scenarios.calendar import TOKYO
+from scenarios.day import problem_for_day
+from scenarios.demand import requests_for_day
 
 WEEK = [dt.date(2023, 11, 13) + dt.timedelta(days=k) for k in range(7)]  # Monday..Sunday
 
@@ -69,3 +73,70 @@ def test_a_day_with_the_hub_closed_empties_posts_and_defers_the_rest() -> None:
     assert all(t.task_id.startswith("empty:") for t in day_plan.problem.tasks)
     text = summary_table(day_plan)
     assert "hub CLOSED" in text and "deferred" in text
+
+
+def test_a_collection_recorded_after_the_date_does_not_change_its_posts_or_tasks() -> None:
+    """The issue's case: a collection at 赤間駅 dated 2026 changed the plan of 2023-11-17."""
+    network = get_network("munakata")
+    day = dt.date(2023, 11, 17)
+    history = bundled_history(network)
+    later = CollectionRecord("munakata-akama-station",
+                             dt.datetime(2026, 11, 21, 9, 30, tzinfo=TOKYO), 41)
+    same_day = CollectionRecord("munakata-sunlive", dt.datetime(2023, 11, 17, 9, 0,
+                                                                tzinfo=TOKYO), 70)
+    before = forecast_posts(network, day, history)
+    assert forecast_posts(network, day, [*history, later, same_day]) == before
+    tasks = problem_for_day(network, day, requests_for_day(network, day), before).tasks
+    after = forecast_posts(network, day, [*history, later])
+    assert problem_for_day(network, day, requests_for_day(network, day), after).tasks == tasks
+
+
+def test_a_collection_before_the_date_is_read() -> None:
+    network = get_network("munakata")
+    day = dt.date(2023, 11, 17)
+    history = [r for r in bundled_history(network)
+               if r.collected_at.astimezone(TOKYO).date() < day]
+    emptied = CollectionRecord("munakata-misaki-cc", dt.datetime(2023, 11, 16, 16, 0,
+                                                                 tzinfo=TOKYO), 3)
+    due = {p.post_id for p in forecast_posts(network, day, history)}
+    assert "munakata-misaki-cc" in due  # 48 days since emptied, target every 31
+    assert "munakata-misaki-cc" not in {p.post_id for p in forecast_posts(
+        network, day, [*history, emptied])}
+
+
+def test_posts_whose_records_stopped_follow_the_policy_and_say_since_when() -> None:
+    """A fresh install plans a date long after the FY2023 history: the posts are not all
+    'full'; they come in the policy's rhythm, each labelled as an estimate."""
+    network = get_network("munakata")
+    week = [dt.date(2026, 12, 7) + dt.timedelta(days=k) for k in range(7)]
+    by_day = {day: forecast_posts(network, day) for day in week}
+    for posts in by_day.values():
+        assert all(p.estimate == "estimate: no collection recorded since 2024-03-31"
+                   for p in posts)
+        assert all(p.expected_items <= 200 for p in posts)
+    visits = [p.post_id for posts in by_day.values() for p in posts]
+    assert 2 <= visits.count("munakata-akama-station") <= 6  # about every 1.7 days
+    assert visits.count("munakata-misaki-cc") <= 1  # a quiet post: every 31 days
+    # Planning the same date twice gives the same answer.
+    assert forecast_posts(network, week[3]) == by_day[week[3]]
+
+
+def test_a_recent_record_makes_its_post_known_again() -> None:
+    network = get_network("munakata")
+    day = dt.date(2026, 12, 8)
+    emptied = CollectionRecord("munakata-akama-station",
+                               dt.datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO), 33)
+    posts = {p.post_id: p for p in forecast_posts(network, day,
+                                                 [*bundled_history(network), emptied])}
+    assert "munakata-akama-station" not in posts or \
+        posts["munakata-akama-station"].estimate == ""
+    assert all(p.estimate for k, p in posts.items() if k != "munakata-akama-station")
+
+
+def test_a_date_after_the_figures_plans_with_estimated_tasks_and_a_warning() -> None:
+    day_plan = plan_day("munakata", dt.date(2026, 12, 11), time_limit_s=1.0)
+    assert verify(day_plan.problem, day_plan.plan) == []
+    assert set(day_plan.notes.estimates) == {t.task_id for t in day_plan.problem.tasks}
+    text = summary_table(day_plan)
+    assert "estimate: FY2023 annual figures" in text and "FY2023" in day_plan.notes.warnings[0]
+    assert day_plan.notes.warnings[0] in text
