@@ -21,7 +21,9 @@ from routing.result import Plan
 class SiteLabel:
     """A site as people know it. ``kind`` is one of the scenario kinds: ``library`` (the
     hub), ``branch``, ``annex``, ``service_point``, ``return_post``, ``school``, ``port``.
-    ``accuracy_m`` is the stated error radius of the coordinates (None when unknown)."""
+    ``accuracy_m`` is the stated error radius of the coordinates (None when unknown).
+    ``short_name`` is what the sheet's rows and the map's tooltips call the site; empty, it
+    is ``name_ja`` (`short`)."""
 
     site_id: str
     name_ja: str
@@ -31,6 +33,12 @@ class SiteLabel:
     address_ja: str = ""
     kind: str = ""
     accuracy_m: int | None = None
+    short_name: str = ""
+
+    @property
+    def short(self) -> str:
+        """The short name, or the Japanese name when there is none."""
+        return self.short_name or self.name_ja
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
     labels = {
         s.site_id: SiteLabel(s.site_id, name_ja=s.name_ja, lat=s.lat, lon=s.lon,
                              name_en=s.name_en, address_ja=s.address_ja, kind=s.kind.value,
-                             accuracy_m=s.accuracy_m)
+                             accuracy_m=s.accuracy_m, short_name=s.short_name)
         for s in network.sites
     }
     notes = list(day_plan.notes.notes)
