@@ -1,10 +1,13 @@
-"""What the renderers need besides the `Plan`: who the sites are, and what was left out.
+"""What the renderers need besides the `Plan`: who the sites are, what each task carries,
+what was left out and what is already done.
 
 `maps/` renders a solved day for people: the Folium map, the printable route sheet, the
 stops CSV and the GeoJSON. A `routing.Plan` knows only ids and numbers; a
-`PlanDocument` adds the human side (Japanese and English names, addresses, the kind of
-site) and the sites that are not on any route with the reason why (closed today, served
-through a ferry port, an optional return post not worth the detour).
+`PlanDocument` adds the human side (Japanese and English names, short names, addresses,
+the kind of site), what each task carries in words (reservations, returns, ...) with any
+marks to show beside it, the sites that are not on any route with the reason why (closed
+today, served through a ferry port, an optional return post not worth the detour), and
+the stops the driver has marked done with what was actually moved.
 """
 
 from __future__ import annotations
@@ -42,6 +45,31 @@ class SiteLabel:
 
 
 @dataclass(frozen=True)
+class TaskLabel:
+    """What a task carries, in a word people use: ``purpose_ja`` ``予約`` and
+    ``purpose_en`` ``reservations``. ``marks`` are short labels shown beside the task
+    wherever it appears (e.g. ``見込み estimate`` for a quantity that is a forecast)."""
+
+    purpose_ja: str
+    purpose_en: str = ""
+    marks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StopDone:
+    """A stop the driver marked done: ``stop`` counts as on the sheet (1 = the first stop
+    after the hub). ``actual`` holds what was really moved there per capacity dimension
+    (``{"crates": 2, "items": 150}``; empty when not recorded)."""
+
+    vehicle_id: str
+    stop: int
+    done_at: dt.datetime | None = None
+    actual: Mapping[str, int] = field(default_factory=dict)
+    note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class NotVisited:
     """A site no van stops at on this day, and why (Japanese first, English after)."""
 
@@ -54,7 +82,9 @@ class PlanDocument:
     """A solved day with everything a map, a sheet or a GeoJSON file shows.
 
     ``sites`` holds a label for every site of ``problem`` and for every site of
-    ``not_visited``; ``hub_site_id`` is the depot the vans start and end at.
+    ``not_visited``; ``hub_site_id`` is the depot the vans start and end at;
+    ``task_labels`` says what tasks carry (a task without one is named by its kind);
+    ``stops_done`` lists the stops marked done so far.
     """
 
     title: str
@@ -65,6 +95,8 @@ class PlanDocument:
     hub_site_id: str
     not_visited: tuple[NotVisited, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    task_labels: Mapping[str, TaskLabel] = field(default_factory=dict)
+    stops_done: tuple[StopDone, ...] = ()
 
     def label(self, site_id: str) -> SiteLabel:
         """The label of a site; a bare label from the problem when none was given."""
@@ -72,3 +104,8 @@ class PlanDocument:
             return self.sites[site_id]
         site = self.problem.site(site_id)
         return SiteLabel(site_id, name_ja=site.name or site_id, lat=site.lat, lon=site.lon)
+
+    def done(self, vehicle_id: str, stop: int) -> StopDone | None:
+        """The stop's done record, if the driver marked it."""
+        return next((d for d in self.stops_done
+                     if d.vehicle_id == vehicle_id and d.stop == stop), None)

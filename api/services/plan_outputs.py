@@ -6,21 +6,33 @@ the GeoJSON and the stops CSV (`write_outputs`), and the terminal summary
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from api.services.planning import DayPlan
-from maps import NotVisited, PlanDocument, SiteLabel, plan_geojson, render_map, render_sheet
+from maps import (
+    NotVisited,
+    PlanDocument,
+    SiteLabel,
+    StopDone,
+    TaskLabel,
+    plan_geojson,
+    render_map,
+    render_sheet,
+)
 from maps import stops_csv as render_stops_csv
 from routing.documents import plan_to_json, problem_to_dict
 from scenarios.calendar import WEEKDAY_JA
+from scenarios.day import task_purpose
 
 #: The files `write_outputs` writes, in the order the command line lists them.
 OUTPUT_FILES = ("map.html", "sheet.html", "plan.json", "plan.geojson", "stops.csv",
                 "problem.json")
 
 
-def plan_document(day_plan: DayPlan) -> PlanDocument:
-    """Everything the renderers need: site labels, not-visited sites and notes."""
+def plan_document(day_plan: DayPlan, stops_done: Sequence[StopDone] = ()) -> PlanDocument:
+    """Everything the renderers need: site labels, what each task carries, not-visited
+    sites, notes, and the stops marked done so far."""
     network = day_plan.network
     labels = {
         s.site_id: SiteLabel(s.site_id, name_ja=s.name_ja, lat=s.lat, lon=s.lon,
@@ -33,6 +45,11 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
         notes.append(f"持ち越し deferred: {len(day_plan.notes.deferred)} requests wait for "
                      f"another day (closed sites)")
     title = f"{network.name_ja} {network.name_en}".strip()
+    task_labels = {}
+    for task in day_plan.problem.tasks:
+        words = task_purpose(task.task_id)
+        if words is not None:
+            task_labels[task.task_id] = TaskLabel(*words)
     return PlanDocument(
         title=title,
         date=day_plan.day,
@@ -43,6 +60,8 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
         not_visited=tuple(NotVisited(site_id, reason)
                           for site_id, reason in day_plan.notes.not_visited.items()),
         notes=tuple(notes),
+        task_labels=task_labels,
+        stops_done=tuple(stops_done),
     )
 
 
