@@ -140,12 +140,17 @@ def plan_map(plan_id: int, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/{plan_id}/sheet", response_class=HTMLResponse,
-            summary="The printable route sheet (A4, one page per van)",
+            summary="The route sheet: A4 to print (at most two pages per van), cards on a "
+                    "phone",
             responses={409: {"description": "the plan is not done yet"}})
 def plan_sheet(plan_id: int, session: SessionDep, settings: SettingsDep,
                _: ReaderDep) -> HTMLResponse:
-    return HTMLResponse(render_sheet(plan_document(_day_plan(session, plan_id,
-                                                             settings.scenario))))
+    """Per van: what to load at the hub by stop, then each stop's times, short name,
+    address, crates and items coming off and going on; stops marked done are shaded and
+    ticked with the time, who and the note."""
+    day_plan = _day_plan(session, plan_id, settings.scenario)
+    done = service.stops_done_to_show(session, plan_id)
+    return HTMLResponse(render_sheet(plan_document(day_plan, done)))
 
 
 @router.get("/{plan_id}/stops.csv", response_class=PlainTextResponse,
