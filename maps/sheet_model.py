@@ -130,7 +130,7 @@ def purposes_used(doc: PlanDocument) -> tuple[tuple[str, str], ...]:
     for route in used_routes(doc.plan):
         for visit in route.visits:
             for action in visit.actions:
-                label = _label(doc, action.task_id)
+                label = task_label(doc, action.task_id)
                 seen.setdefault(label.purpose_ja, label.purpose_en)
     return tuple(seen.items())
 
@@ -156,7 +156,7 @@ def van_sheets(doc: PlanDocument) -> tuple[VanSheet, ...]:
     return tuple(_van_sheet(doc, route, prefix) for route in used_routes(doc.plan))
 
 
-def _label(doc: PlanDocument, task_id: str) -> TaskLabel:
+def task_label(doc: PlanDocument, task_id: str) -> TaskLabel:
     """The task's label; a task without one is named by its kind."""
     if task_id in doc.task_labels:
         return doc.task_labels[task_id]
@@ -171,7 +171,7 @@ def _goods(doc: PlanDocument, task_ids: list[str],
     details: dict[tuple[str, int], int] = {}
     marks: dict[tuple[str, int], dict[str, None]] = {}
     for task_id in task_ids:
-        label = _label(doc, task_id)
+        label = task_label(doc, task_id)
         key = (label.purpose_ja, (towards or {}).get(task_id, 0))
         details[key] = details.get(key, 0) + doc.problem.task(task_id).amount.get(
             u.detail_dim, 0)
