@@ -13,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,8 @@ import pytest
 
 from api.services.plan_outputs import write_outputs
 from api.services.planning import DayPlan, plan_day
+from api.settings import Settings
+from api.store.db import make_engine, upgrade
 from routing import verify
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -144,3 +149,35 @@ def planned_day(request: pytest.FixtureRequest) -> PlannedDay:
 def pdf_page_count(pdf: bytes) -> int:
     """Pages of a PDF Chromium printed (its page objects, less the page tree)."""
     return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+
+
+@pytest.fixture(scope="session")
+def served_service(tmp_path_factory: pytest.TempPathFactory,
+                   playwright_browser: Any) -> Iterator[str]:
+    """bookrun's service on a real port of 127.0.0.1 (uvicorn in a thread, a migrated
+    SQLite store); yields its base URL."""
+    import uvicorn
+
+    from api.http.app import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('served') / 'bookrun.db'}"
+    engine = make_engine(url)
+    upgrade(url, engine)
+    engine.dispose()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings(database_url=url)),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the service did not start on 127.0.0.1")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -142,8 +142,7 @@ def plan_map(plan_id: int, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/{plan_id}/sheet", response_class=HTMLResponse,
-            summary="The route sheet: A4 to print (at most two pages per van), cards on a "
-                    "phone",
+            summary="The route sheet: A4 to print, a card per stop on a phone",
             responses={409: {"description": "the plan is not done yet"}})
 def plan_sheet(plan_id: int, session: SessionDep, settings: SettingsDep,
                _: ReaderDep) -> HTMLResponse:
