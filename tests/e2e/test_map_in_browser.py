@@ -57,9 +57,10 @@ def _inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
         and outer["top"] <= inner["top"] and inner["bottom"] <= outer["bottom"]
 
 
-def _measure(offline: OfflinePages, day: PlannedDay, viewport: dict[str, int],
+def _measure(offline: OfflinePages, day: PlannedDay, size: str,
              screenshot: Path) -> dict[str, Any]:
-    page = offline.open(day.files["map.html"].as_uri(), viewport)
+    """The first view's geometry at ``size`` (``390`` or ``desktop``), and a screenshot."""
+    page = offline.open(day.files["map.html"].as_uri(), PHONE if size == "390" else DESKTOP)
     page.wait_for_selector(".br-stop, .br-cluster")
     page.wait_for_timeout(400)  # the cluster group lays out on the first moveend
     measured: dict[str, Any] = page.evaluate(_MEASURE)
@@ -73,9 +74,7 @@ def _measure(offline: OfflinePages, day: PlannedDay, viewport: dict[str, int],
 def test_the_first_view_shows_every_stop_clear_of_the_controls_and_of_each_other(
         planned_day: PlannedDay, offline: OfflinePages, screenshot_dir: Path,
         size: str) -> None:
-    viewport = PHONE if size == "390" else DESKTOP
-    m = _measure(offline, planned_day, viewport,
-                 screenshot_dir / f"map-{planned_day.name}-{size}.png")
+    m = _measure(offline, planned_day, size, screenshot_dir / f"map-{planned_day.name}-{size}.png")
     stops = {f"{r.vehicle_id}:{n}" for r in used_routes(planned_day.day_plan.plan)
              for n in range(1, len(r.stops) + 1)}
     routed = [mark for mark in m["marks"]
@@ -99,9 +98,7 @@ def test_the_first_view_shows_every_stop_clear_of_the_controls_and_of_each_other
 def test_the_legend_is_clear_of_the_scale_and_the_layer_control_a_button_on_a_phone(
         munakata_school_day: PlannedDay, offline: OfflinePages, screenshot_dir: Path,
         size: str) -> None:
-    viewport = PHONE if size == "390" else DESKTOP
-    m = _measure(offline, munakata_school_day, viewport,
-                 screenshot_dir / f"map-controls-{size}.png")
+    m = _measure(offline, munakata_school_day, size, screenshot_dir / f"map-controls-{size}.png")
 
     assert not _overlap(m["legendBox"], m["scaleBox"])
     layers = m["layersBox"]
