@@ -366,7 +366,8 @@ def _legend_html(doc: PlanDocument, routes: tuple[Route, ...]) -> str:
     rows.append(f'<div><span class="dot" style="background:{GREY}"></span>'
                 "未訪問・未割当 not visited / unassigned</div>")
     rows.append(f'<div><span class="br-cluster" style="background:{route_colour(0)}">'
-                "<span>3</span></span>近くの印 markers close together: click to zoom in"
+                "<span>3</span></span>近くの印: 停留所番号か (数) markers close together: "
+                "stop numbers or (how many); click to zoom in"
                 "</div>")
     if doc.stops_done:
         rows.append('<div><span class="dot" style="background:#666;opacity:.45"></span>'

@@ -39,10 +39,11 @@ _PHONE_QUERY = f"window.matchMedia('(max-width: {PHONE_MAX_WIDTH_PX}px)').matche
 
 #: The cluster icon: a disc as small as a hub marker, ringed in the colours of the markers
 #: it holds. It reads the stops it holds: ``3`` or ``10–13`` when they are consecutive
-#: stops of one van, else how many stops; ``館`` for the hub alone, ``×2`` for not-visited
-#: sites alone. Its title lists every marker (``van-1 10 赤間小, × 吉武小``), its
-#: ``data-members`` their keys. A disc of fixed size keeps every cluster and marker the
-#: cluster radius apart from overlapping each other.
+#: stops of one van, else how many stops in brackets, ``(4)``, so a count never reads as a
+#: stop number; ``館`` for the hub alone, ``×2`` for not-visited sites alone. Its title
+#: lists every marker (``van-1 10 赤間小, × 吉武小``), its ``data-members`` their keys. A
+#: disc of fixed size keeps every cluster and marker the cluster radius apart from
+#: overlapping each other.
 _CLUSTER_ICON_JS = """function (cluster) {
     var kids = cluster.getAllChildMarkers().slice().sort(function (a, b) {
         return (a.options.brOrder || 0) - (b.options.brOrder || 0);
@@ -58,7 +59,7 @@ _CLUSTER_ICON_JS = """function (cluster) {
         label = numbers.length === 1 ? String(numbers[0])
             : numbers[0] + '–' + numbers[numbers.length - 1];
     } else {
-        label = String(stops.length);
+        label = '(' + stops.length + ')';
     }
     var step = 360 / kids.length;
     var ring = kids.map(function (m, i) {
