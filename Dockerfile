@@ -12,6 +12,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# A Japanese font: the report charts (drops/chart.py) name the posts in Japanese when one is
+# installed, in English otherwise. (The map and the route sheet are drawn by the user's
+# browser with the fonts of the user's machine.)
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependency layer: only pyproject.toml, so editing the code does not reinstall OR-Tools.
 # The run-time dependencies are read from [project].dependencies (tomllib is stdlib).
 COPY pyproject.toml ./

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 
 from maps.document import PlanDocument
 from routing.problem import Problem
@@ -111,24 +110,12 @@ def task_text(problem: Problem, task_id: str) -> str:
     return problem.task(task_id).note or task_id
 
 
-#: The word shown before a task's label (`PlanDocument.task_labels`).
-TASK_LABEL_JA = "推計"
-
-
 def labelled_task_text(doc: PlanDocument, task_id: str) -> str:
-    """The task's note, then its label when it has one: ``… 〔推計 estimate: …〕``."""
+    """The task's note, then the marks of its label (`TaskLabel.marks`), each in brackets:
+    ``… 〔推計 estimate: FY2023 annual figures〕``."""
     label = doc.task_labels.get(task_id)
-    text = task_text(doc.problem, task_id)
-    return f"{text} 〔{TASK_LABEL_JA} {label}〕" if label else text
-
-
-def labelled_task_html(doc: PlanDocument, task_id: str) -> str:
-    """`labelled_task_text` as escaped HTML, the label in ``<span class="task-label">``."""
-    label = doc.task_labels.get(task_id)
-    text = escape(task_text(doc.problem, task_id))
-    if not label:
-        return text
-    return f'{text} <span class="task-label">〔{TASK_LABEL_JA} {escape(label)}〕</span>'
+    marks = "".join(f" 〔{mark}〕" for mark in label.marks) if label else ""
+    return task_text(doc.problem, task_id) + marks
 
 
 def used_routes(plan: Plan) -> tuple[Route, ...]:

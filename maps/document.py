@@ -1,10 +1,13 @@
-"""What the renderers need besides the `Plan`: who the sites are, and what was left out.
+"""What the renderers need besides the `Plan`: who the sites are, what each task carries,
+what was left out and what is already done.
 
 `maps/` renders a solved day for people: the Folium map, the printable route sheet, the
 stops CSV and the GeoJSON. A `routing.Plan` knows only ids and numbers; a
-`PlanDocument` adds the human side (Japanese and English names, addresses, the kind of
-site) and the sites that are not on any route with the reason why (closed today, served
-through a ferry port, an optional return post not worth the detour).
+`PlanDocument` adds the human side (Japanese and English names, short names, addresses,
+the kind of site), what each task carries in words (reservations, returns, ...) with any
+marks to show beside it, the sites that are not on any route with the reason why (closed
+today, served through a ferry port, an optional return post not worth the detour), and
+the stops the driver has marked done with what was actually moved.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from routing.result import Plan
 class SiteLabel:
     """A site as people know it. ``kind`` is one of the scenario kinds: ``library`` (the
     hub), ``branch``, ``annex``, ``service_point``, ``return_post``, ``school``, ``port``.
-    ``accuracy_m`` is the stated error radius of the coordinates (None when unknown)."""
+    ``accuracy_m`` is the stated error radius of the coordinates (None when unknown).
+    ``short_name`` is what the sheet's rows and the map's tooltips call the site; empty, it
+    is ``name_ja`` (`short`)."""
 
     site_id: str
     name_ja: str
@@ -31,6 +36,37 @@ class SiteLabel:
     address_ja: str = ""
     kind: str = ""
     accuracy_m: int | None = None
+    short_name: str = ""
+
+    @property
+    def short(self) -> str:
+        """The short name, or the Japanese name when there is none."""
+        return self.short_name or self.name_ja
+
+
+@dataclass(frozen=True)
+class TaskLabel:
+    """What a task carries, in a word people use: ``purpose_ja`` ``予約`` and
+    ``purpose_en`` ``reservations``. ``marks`` are short labels shown beside the task
+    wherever it appears (e.g. ``見込み estimate`` for a quantity that is a forecast)."""
+
+    purpose_ja: str
+    purpose_en: str = ""
+    marks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StopDone:
+    """A stop the driver marked done: ``stop`` counts as on the sheet (1 = the first stop
+    after the hub). ``actual`` holds what was really moved there per capacity dimension
+    (``{"crates": 2, "items": 150}``; empty when not recorded)."""
+
+    vehicle_id: str
+    stop: int
+    done_at: dt.datetime | None = None
+    actual: Mapping[str, int] = field(default_factory=dict)
+    note: str = ""
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,10 +82,11 @@ class PlanDocument:
     """A solved day with everything a map, a sheet or a GeoJSON file shows.
 
     ``sites`` holds a label for every site of ``problem`` and for every site of
-    ``not_visited``; ``hub_site_id`` is the depot the vans start and end at.
-    ``task_labels`` gives, for some tasks, a label shown wherever the task is listed (the
-    caller's words, e.g. ``estimate: FY2023 annual figures`` for a task estimated rather
-    than recorded); ``warnings`` are shown before everything else.
+    ``not_visited``; ``hub_site_id`` is the depot the vans start and end at;
+    ``task_labels`` says what tasks carry (a task without one is named by its kind) and
+    the marks shown beside them (e.g. ``推計 estimate: FY2023 annual figures`` for a task
+    estimated rather than recorded); ``stops_done`` lists the stops marked done so far;
+    ``warnings`` are shown before everything else on the sheet and in the map's legend.
     """
 
     title: str
@@ -60,7 +97,8 @@ class PlanDocument:
     hub_site_id: str
     not_visited: tuple[NotVisited, ...] = ()
     notes: tuple[str, ...] = field(default=())
-    task_labels: Mapping[str, str] = field(default_factory=dict)
+    task_labels: Mapping[str, TaskLabel] = field(default_factory=dict)
+    stops_done: tuple[StopDone, ...] = ()
     warnings: tuple[str, ...] = ()
 
     def label(self, site_id: str) -> SiteLabel:
@@ -69,3 +107,8 @@ class PlanDocument:
             return self.sites[site_id]
         site = self.problem.site(site_id)
         return SiteLabel(site_id, name_ja=site.name or site_id, lat=site.lat, lon=site.lon)
+
+    def done(self, vehicle_id: str, stop: int) -> StopDone | None:
+        """The stop's done record, if the driver marked it."""
+        return next((d for d in self.stops_done
+                     if d.vehicle_id == vehicle_id and d.stop == stop), None)

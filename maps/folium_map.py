@@ -1,27 +1,29 @@
 """The route map of a solved day: one self-contained HTML page that works offline.
 
 `render_map` draws each route in its own colour and layer (a polyline through its visits
-and numbered stop markers), the hub once, and the not-visited sites in grey, with a
-legend and popups in Japanese and English. Leaflet 1.9.4 is inlined from the vendored
-copy in ``maps/assets/`` (no CDN, no jQuery, no Bootstrap, no Font Awesome): only the
-basemap tiles need the network, and without it the routes still show on a blank ground.
+and numbered stop markers; stops marked done faded with a tick), the hub once, and the
+not-visited sites in grey, with a legend and popups in Japanese and English; tooltips use
+the sites' short names. Markers that would overlap are drawn as one cluster that reads
+their stop numbers (``10–13``) and spreads them when clicked; the first view fits every
+stop and the hub between the controls; the legend sits above the scale bar; on a phone
+the layer control is a button and the legend is closed (`maps.map_controls`). Leaflet
+and its two plugins are inlined from the copies in ``maps/assets/`` (`maps.map_assets`; no
+CDN, no jQuery, no Bootstrap, no Font Awesome): only the basemap tiles need the network,
+and without it the routes still show on a blank ground.
 
 Hooks for machines (tests, scripts) in the marker icons' HTML: ``data-vehicle``,
 ``data-stop`` (1, 2, ... in visiting order) and ``data-site`` on each stop marker;
-``data-hub`` on the hub marker; ``data-not-visited`` on each grey marker. The icons are
-JSON strings in the page's last ``<script>`` (``L.divIcon({"html": ...})``) until Leaflet
-puts them in the DOM; tests/maps/test_folium_map.py shows how to read them back.
+``data-hub`` on the hub marker; ``data-not-visited`` on each grey marker; clusters are
+``div.br-cluster`` with ``data-members`` (``van-1:3 hub:<site> grey:<site>``). The icons
+are JSON strings in the page's last ``<script>`` (``L.divIcon({"html": ...})``) until
+Leaflet puts them in the DOM; tests/maps/test_folium_map.py shows how to read them back.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
-from importlib.resources import files
 from types import MappingProxyType
 from typing import Any
 
@@ -33,20 +35,30 @@ from maps._common import (
     ACTION_LABELS,
     GREY,
     HUB_COLOUR,
+    JST,
     amount_text,
     date_ja,
     grey_sites,
     hhmm,
-    labelled_task_html,
     moved_at,
     route_colour,
+    task_text,
     used_routes,
     whole_minutes,
 )
 from maps.document import PlanDocument
+from maps.map_assets import inline_assets
+from maps.map_controls import (
+    ClusterSubGroup,
+    FitClearOfControls,
+    Legend,
+    ResponsiveLayerControl,
+    StopCluster,
+    cluster_options,
+)
+from maps.sheet_model import task_label
 from routing.result import Route, Visit, VisitKind
 
-LEAFLET_VERSION = "1.9.4"
 NOT_VISITED_LAYER = "未訪問 not visited"
 
 
@@ -87,16 +99,31 @@ _STYLE = """<style>
 .br-popup { font-size: 13px; line-height: 1.45; }
 .br-popup .en { color: #555; font-size: 12px; }
 .br-popup ul { margin: 4px 0; padding-left: 18px; }
-.br-popup .task-label { color: #555; font-size: 12px; }
-.br-legend { position: fixed; bottom: 24px; left: 12px; z-index: 1000; background: #fff;
-  padding: 8px 10px; border-radius: 6px; box-shadow: 0 0 6px rgba(0, 0, 0, .3);
-  font: 12px/1.5 "Hiragino Kaku Gothic ProN", Meiryo, "Noto Sans JP", sans-serif; }
-.br-legend .title { font-weight: bold; margin-bottom: 2px; }
+.br-mark { border: 1px solid #8a4b00; color: #8a4b00; border-radius: 3px; padding: 0 3px;
+  font-size: 11px; white-space: nowrap; }
+.br-done-note { color: #1b5e20; }
+.br-legend { background: #fff; padding: 6px 10px; border-radius: 6px; max-width: 320px;
+  box-shadow: 0 0 6px rgba(0, 0, 0, .3); font-size: 12px; line-height: 1.5; }
+.br-legend summary { cursor: pointer; font-weight: bold; }
+.br-legend .title { font-weight: bold; margin: 2px 0; }
+.br-legend .warning { max-width: 320px; font-weight: bold; color: #b00; margin: 2px 0 4px; }
 .br-legend .swatch { display: inline-block; width: 18px; height: 4px; margin-right: 6px;
   vertical-align: middle; }
 .br-legend .dot { display: inline-block; width: 12px; height: 12px; margin: 0 9px 0 3px;
   vertical-align: middle; border-radius: 50%; }
-.br-legend .warning { max-width: 320px; font-weight: bold; color: #b00; margin-bottom: 4px; }
+.br-legend .br-cluster { display: inline-flex; width: 18px; height: 18px; margin: 0 6px 0 0;
+  vertical-align: middle; }
+.br-legend .br-cluster span { width: 12px; height: 12px; font-size: 8px; }
+.br-cluster { display: flex; align-items: center; justify-content: center; width: 34px;
+  height: 34px; box-sizing: border-box; border-radius: 50%;
+  box-shadow: 0 0 3px rgba(0, 0, 0, .7); }
+.br-cluster span { display: flex; align-items: center; justify-content: center;
+  width: 24px; height: 24px; border-radius: 50%; background: #fff; color: #222;
+  font: bold 12px/1 sans-serif; white-space: nowrap; }
+.br-cluster span.long { font-size: 9px; letter-spacing: -0.5px; }
+.br-done { opacity: .5; }
+.br-done::after { content: "✓"; position: absolute; margin: -16px 0 0 18px; color: #1b5e20;
+  font-size: 14px; text-shadow: 0 0 2px #fff; }
 </style>"""
 
 
@@ -161,7 +188,7 @@ def render_map(doc: PlanDocument, *, basemaps: tuple[str, ...] = ("gsi", "osm"))
     assert isinstance(root, Figure)  # folium.Map puts itself in a Figure
     root.header.add_child(folium.Element(f"<title>{escape(_title(doc))}</title>"),
                           name="br_title")
-    root.header.add_child(folium.Element(_inline_leaflet()), name="br_leaflet")
+    root.header.add_child(folium.Element(inline_assets()), name="br_assets")
     root.header.add_child(folium.Element(_STYLE), name="br_style")
 
     for index, key in enumerate(basemaps):
@@ -170,22 +197,22 @@ def render_map(doc: PlanDocument, *, basemaps: tuple[str, ...] = ("gsi", "osm"))
                          max_zoom=base.max_zoom, overlay=False, control=True,
                          show=index == 0).add_to(fmap)
 
+    cluster = StopCluster()
+    cluster.add_to(fmap)
+    # The first view: every stop of every route and the hubs (grey sites may lie outside).
     points: list[tuple[float, float]] = [(hub.lat, hub.lon)]
     routes = used_routes(doc.plan)
     for index, route in enumerate(routes):
-        points.extend(_add_route(fmap, doc, route, route_colour(index)))
+        points.extend(_add_route(fmap, cluster, doc, route, index))
     for site_id in dict.fromkeys(v.site_id for r in routes for v in (r.visits[0], r.visits[-1])
                                  if v.site_id != doc.hub_site_id):
-        points.append(_add_hub(fmap, doc, site_id, routes))
-    points.append(_add_hub(fmap, doc, doc.hub_site_id, routes))
-    points.extend(_add_grey_layer(fmap, doc))
+        points.append(_add_hub(cluster, doc, site_id, routes))
+    _add_hub(cluster, doc, doc.hub_site_id, routes)
+    grey_points = _add_grey_layer(fmap, cluster, doc)
 
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    root.html.add_child(folium.Element(_legend_html(doc, routes)), name="br_legend")
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30),
-                    max_zoom=16)
+    ResponsiveLayerControl().add_to(fmap)
+    Legend(_legend_html(doc, routes)).add_to(fmap)
+    FitClearOfControls(points if len(points) > 1 else points + grey_points).add_to(fmap)
     return str(root.render())
 
 
@@ -193,32 +220,14 @@ def _title(doc: PlanDocument) -> str:
     return f"{doc.title} — {date_ja(doc.date)}" if doc.title else date_ja(doc.date)
 
 
-@functools.cache
-def _inline_leaflet() -> str:
-    """Leaflet's script and stylesheet as inline ``<script>`` and ``<style>`` elements,
-    the stylesheet's images turned into ``data:`` URLs."""
-    folder = files("maps") / "assets" / f"leaflet-{LEAFLET_VERSION}"
-    script = (folder / "leaflet.js").read_text(encoding="utf-8")
-    script = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", script)
-    css = (folder / "leaflet.css").read_text(encoding="utf-8")
-
-    def data_url(match: re.Match[str]) -> str:
-        png = (folder / "images" / match.group(1)).read_bytes()
-        return f'url("data:image/png;base64,{base64.b64encode(png).decode("ascii")}")'
-
-    css = re.sub(r"""url\(["']?images/([\w.-]+\.png)["']?\)""", data_url, css)
-    if "</script" in script.lower() or "</style" in css.lower():  # pragma: no cover
-        raise RuntimeError("the vendored Leaflet cannot be inlined: it closes its own tag")
-    return f"<style>\n{css}\n</style>\n<script>\n{script}\n</script>"
-
-
-def _add_route(fmap: folium.Map, doc: PlanDocument, route: Route,
-               colour: str) -> list[tuple[float, float]]:
+def _add_route(fmap: folium.Map, cluster: StopCluster, doc: PlanDocument, route: Route,
+               route_index: int) -> list[tuple[float, float]]:
     """The route's layer: its polyline and numbered stop markers; returns its points."""
     stops = route.stops
+    colour = route_colour(route_index)
     km = route.distance_m / 1000
-    group = folium.FeatureGroup(
-        name=f"{route.vehicle_id} · {len(stops)} か所 stops · {km:.1f} km", show=True)
+    group = ClusterSubGroup(cluster, f"{route.vehicle_id} · {len(stops)} か所 stops · "
+                                     f"{km:.1f} km")
     points = [(doc.label(v.site_id).lat, doc.label(v.site_id).lon) for v in route.visits]
     line = folium.PolyLine(points, color=colour, weight=4,  # type: ignore[no-untyped-call]
                            opacity=0.8)
@@ -230,14 +239,19 @@ def _add_route(fmap: folium.Map, doc: PlanDocument, route: Route,
     line.add_to(group)
     for number, visit in enumerate(stops, start=1):
         label = doc.label(visit.site_id)
+        done = doc.done(route.vehicle_id, number)
         icon = folium.DivIcon(
-            html=(f'<div class="br-stop" style="background:{colour}" '
-                  f'data-vehicle="{escape(route.vehicle_id)}" data-stop="{number}" '
-                  f'data-site="{escape(visit.site_id)}">{number}</div>'),
+            html=(f'<div class="br-stop{" br-done" if done else ""}" '
+                  f'style="background:{colour}" data-vehicle="{escape(route.vehicle_id)}" '
+                  f'data-stop="{number}" data-site="{escape(visit.site_id)}">{number}</div>'),
             icon_size=(24, 24), icon_anchor=(12, 12), class_name="br-icon")
-        marker = folium.Marker((label.lat, label.lon), icon=icon)
+        marker = folium.Marker((label.lat, label.lon), icon=icon, **cluster_options(
+            f"{route.vehicle_id}:{number}",
+            f"{escape(route.vehicle_id)} {number} {escape(label.short)}"
+            + (" ✓" if done else ""), colour, 1000 * (route_index + 1) + number,
+            route.vehicle_id, number))
         _bind(marker, _stop_popup(doc, route, visit, number),
-              f"{number}. {escape(label.name_ja)}")
+              f"{number}. {escape(label.short)}" + (" ✓ 済 done" if done else ""))
         marker.add_to(group)
     group.add_to(fmap)
     return points
@@ -261,8 +275,10 @@ def _action_items(doc: PlanDocument, visit: Visit) -> str:
     for action in visit.actions:
         ja, en = ACTION_LABELS[action.kind]
         amount = amount_text(doc.problem.task(action.task_id).amount, dims)
-        items.append(f"<li>{ja} {en}: {labelled_task_html(doc, action.task_id)}"
-                     + (f" — {escape(amount)}" if amount else "") + "</li>")
+        marks = "".join(f' <span class="br-mark">{escape(mark)}</span>'
+                        for mark in task_label(doc, action.task_id).marks)
+        items.append(f"<li>{ja} {en}: {escape(task_text(doc.problem, action.task_id))}"
+                     + (f" — {escape(amount)}" if amount else "") + f"{marks}</li>")
     return f"<ul>{''.join(items)}</ul>" if items else ""
 
 
@@ -273,13 +289,21 @@ def _stop_popup(doc: PlanDocument, route: Route, visit: Visit, number: int) -> s
                   f"作業開始 start {hhmm(visit.start_s)}")
     dims = doc.problem.capacity_dimensions
     on_board = amount_text(visit.load_after, dims) or "0"
+    done = doc.done(route.vehicle_id, number)
+    done_text = ""
+    if done is not None:
+        actual = amount_text(done.actual, dims)
+        done_text = ('<br><b class="br-done-note">✓ 済 done'
+                     + (f" {done.done_at.astimezone(JST):%H:%M}" if done.done_at else "")
+                     + (f" · 実績 actual {escape(actual)}" if actual else "")
+                     + (f" — {escape(done.note)}" if done.note else "") + "</b>")
     return (f'<div class="br-popup">{_site_heading(doc, visit.site_id)}'
             f"<br>{escape(route.vehicle_id)} — {number} 番目 stop {number}<br>{times}"
             f"{_action_items(doc, visit)}"
-            f"車内 on board after: {escape(on_board)}</div>")
+            f"車内 on board after: {escape(on_board)}{done_text}</div>")
 
 
-def _add_hub(fmap: folium.Map, doc: PlanDocument, site_id: str,
+def _add_hub(cluster: StopCluster, doc: PlanDocument, site_id: str,
              routes: Iterable[Route]) -> tuple[float, float]:
     """One marker for a start/end site, listing every van leaving from or returning to it."""
     label = doc.label(site_id)
@@ -299,31 +323,35 @@ def _add_hub(fmap: folium.Map, doc: PlanDocument, site_id: str,
     icon = folium.DivIcon(
         html=f'<div class="br-hub" data-hub="{escape(site_id)}">館</div>',
         icon_size=(32, 32), icon_anchor=(16, 16), class_name="br-icon")
-    marker = folium.Marker((label.lat, label.lon), icon=icon, z_index_offset=1000)
+    marker = folium.Marker((label.lat, label.lon), icon=icon, z_index_offset=1000,
+                           **cluster_options(f"hub:{site_id}", f"館 {escape(label.short)}",
+                                             HUB_COLOUR, 0))
     _bind(marker, f'<div class="br-popup">拠点 hub<br>{_site_heading(doc, site_id)}{body}</div>',
-          f"拠点 hub: {escape(label.name_ja)}")
-    marker.add_to(fmap)
+          f"拠点 hub: {escape(label.short)}")
+    marker.add_to(cluster)
     return (label.lat, label.lon)
 
 
-def _add_grey_layer(fmap: folium.Map, doc: PlanDocument) -> list[tuple[float, float]]:
+def _add_grey_layer(fmap: folium.Map, cluster: StopCluster,
+                    doc: PlanDocument) -> list[tuple[float, float]]:
     """The "not visited" layer: one grey marker per site, with every reason it is grey."""
     sites = grey_sites(doc)
     if not sites:
         return []
-    group = folium.FeatureGroup(name=NOT_VISITED_LAYER, show=True)
+    group = ClusterSubGroup(cluster, NOT_VISITED_LAYER)
     points = []
     for grey in sites:
         label = doc.label(grey.site_id)
         icon = folium.DivIcon(
             html=f'<div class="br-grey" data-not-visited="{escape(grey.site_id)}">×</div>',
             icon_size=(18, 18), icon_anchor=(9, 9), class_name="br-icon")
-        marker = folium.Marker((label.lat, label.lon), icon=icon)
+        marker = folium.Marker((label.lat, label.lon), icon=icon, **cluster_options(
+            f"grey:{grey.site_id}", f"× {escape(label.short)}", GREY, 100_000))
         reasons = "".join(f"<li>{escape(reason)}</li>" for reason in grey.reasons)
         _bind(marker,
               f'<div class="br-popup">{NOT_VISITED_LAYER}<br>'
               f"{_site_heading(doc, grey.site_id)}<ul>{reasons}</ul></div>",
-              f"{escape(label.name_ja)} ({NOT_VISITED_LAYER})")
+              f"{escape(label.short)} ({NOT_VISITED_LAYER})")
         marker.add_to(group)
         points.append((label.lat, label.lon))
     group.add_to(fmap)
@@ -335,9 +363,17 @@ def _legend_html(doc: PlanDocument, routes: tuple[Route, ...]) -> str:
             f"{escape(route.vehicle_id)}</div>" for i, route in enumerate(routes)]
     hub = doc.label(doc.hub_site_id)
     rows.append(f'<div><span class="dot" style="background:{HUB_COLOUR};border-radius:3px">'
-                f"</span>拠点 hub: {escape(hub.name_ja)}</div>")
+                f"</span>拠点 hub: {escape(hub.short)}</div>")
     rows.append(f'<div><span class="dot" style="background:{GREY}"></span>'
                 "未訪問・未割当 not visited / unassigned</div>")
+    rows.append(f'<div><span class="br-cluster" style="background:{route_colour(0)}">'
+                "<span>3</span></span>近くの印: 停留所番号か (数) markers close together: "
+                "stop numbers or (how many); click to zoom in"
+                "</div>")
+    if doc.stops_done:
+        rows.append('<div><span class="dot" style="background:#666;opacity:.45"></span>'
+                    "済 done</div>")
+    title = f'<div class="title">{escape(doc.title)}</div>' if doc.title else ""
     warnings = "".join(f'<div class="warning">{escape(w)}</div>' for w in doc.warnings)
-    return (f'<div class="br-legend"><div class="title">{escape(_title(doc))}</div>'
-            f"{warnings}{''.join(rows)}</div>")
+    return (f'<details open><summary>凡例 legend — {escape(date_ja(doc.date))}</summary>'
+            f'{title}{warnings}{"".join(rows)}</details>')

@@ -41,6 +41,7 @@ from routing.problem import Break, Problem, Site, Task, TaskKind, TimeWindow, Ve
 from scenarios.day_types import DayError, DayNotes, DayOptions, Deferred, Mode
 from scenarios.demand import (
     PURPOSE_JA,
+    PURPOSE_SHORT,
     MaterialRequest,
     Purpose,
     is_school_run_day,
@@ -50,7 +51,10 @@ from scenarios.figures import check_date, figures_warning
 from scenarios.network import Network, NetworkSite, SiteKind, VehicleSpec
 
 __all__ = ["DayError", "DayNotes", "DayOptions", "Deferred", "Mode", "check_date",
-           "problem_for_day", "request_task_id", "stop_site_id"]
+           "problem_for_day", "request_task_id", "stop_site_id", "task_purpose"]
+
+#: What the van does with a return post's contents, in the words of `PURPOSE_SHORT`.
+POST_PURPOSE = ("ポスト", "return post")
 
 
 @dataclass
@@ -215,6 +219,22 @@ def _far_end(network: Network, request: MaterialRequest) -> str:
 def request_task_id(request_id: str) -> str:
     """The task id of a request recorded by people (``MaterialRequest.recorded``)."""
     return f"request:{request_id}"
+
+
+def task_purpose(task_id: str) -> tuple[str, str] | None:
+    """What a task of `problem_for_day` carries, as (Japanese, English) words:
+    ``deliver:reservations:munakata-sue`` -> ``("予約", "reservations")``,
+    ``empty:munakata-sunlive`` -> ``("ポスト", "return post")``; None for an id this
+    module did not make."""
+    if task_id.startswith("empty:"):
+        return POST_PURPOSE
+    if task_id.startswith(request_task_id("")):
+        return PURPOSE_SHORT[Purpose.REQUEST]
+    kind, _, rest = task_id.partition(":")
+    purpose, _, _ = rest.partition(":")
+    if kind in ("deliver", "pickup", "ship") and purpose in set(Purpose):
+        return PURPOSE_SHORT[Purpose(purpose)]
+    return None
 
 
 def _mode_for(request: MaterialRequest, mode: Mode) -> Mode:

@@ -60,6 +60,16 @@ PURPOSE_JA = {
     Purpose.INTER_LIBRARY_LOAN: "相互貸借 inter-library loan",
     Purpose.REQUEST: "依頼 request",
 }
+#: The word for each purpose where space is short (the driver's sheet): Japanese, English.
+PURPOSE_SHORT = {
+    Purpose.RESERVATIONS: ("予約", "reservations"),
+    Purpose.RETURNS: ("返却", "returns"),
+    Purpose.ISLAND: ("島貸出", "island loans"),
+    Purpose.SCHOOL_LOAN: ("学校貸出", "school loans"),
+    Purpose.SCHOOL_RETURN: ("学校返却", "school returns"),
+    Purpose.SCHOOL_TO_SCHOOL: ("学校間", "school to school"),
+    Purpose.REQUEST: ("依頼", "request"),
+}
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ class _Loader(ScenarioFolder):
         self._sites_file = filename
         sites: list[NetworkSite] = []
         seen: set[str] = set()
+        short_names: dict[str, str] = {}  # short name -> the site that has it
         for row_no, row in self.read_csv(filename, SITE_COLUMNS):
             where = f"{self.where(filename)} row {row_no}"
 
@@ -156,11 +157,19 @@ class _Loader(ScenarioFolder):
                 raise ScenarioError(f"{where} field 'calendar': unknown calendar "
                                     f"{calendar_id!r} (defined: {sorted(calendars)})")
             accuracy = row.get("accuracy_m", "")
+            name_ja = field("name_ja", parse_nonempty)
+            short_name = row.get("short_name", "") or name_ja
+            if short_name in short_names:
+                raise ScenarioError(f"{where} field 'short_name': {short_name!r} is already the "
+                                    f"short name of site {short_names[short_name]!r} (a driver "
+                                    f"must tell the stops apart)")
+            short_names[short_name] = site_id
             sites.append(NetworkSite(
                 site_id=site_id,
                 kind=kind,
-                name_ja=field("name_ja", parse_nonempty),
+                name_ja=name_ja,
                 name_en=row.get("name_en", ""),
+                short_name=short_name,
                 address_ja=row.get("address_ja", ""),
                 lat=field("lat", lambda v: parse_coordinate(v, 90.0)),
                 lon=field("lon", lambda v: parse_coordinate(v, 180.0)),

@@ -38,7 +38,8 @@ class NetworkSite:
     crates cross on the ferry, the van stops at the port); ``run_weekdays`` limits the days
     the van serves the site (empty = every day it is open); ``post_capacity_items`` is the
     capacity of a return post and ``post_max_interval_days`` the longest it may go without
-    being emptied.
+    being emptied. ``short_name`` is what the driver's sheet and the map's markers call the
+    site (``赤間駅ポスト`` for ``JR赤間駅 返却ポスト``); empty in a file, it is ``name_ja``.
     """
 
     site_id: str
@@ -48,6 +49,7 @@ class NetworkSite:
     lon: float
     calendar_id: str
     name_en: str = ""
+    short_name: str = ""
     address_ja: str = ""
     source: str = ""
     accuracy_m: int | None = None

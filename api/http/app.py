@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.http.docs import mount_docs
 from api.http.errors import register_error_handlers
 from api.http.routers import (
     auth,
@@ -147,8 +148,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             jobs.shutdown()
 
+    # /docs and /redoc from the copies bookrun ships (api/http/docs.py), not from a CDN.
     application = FastAPI(title=TITLE, description=DESCRIPTION, version=_version("bookrun"),
-                          lifespan=lifespan)
+                          lifespan=lifespan, docs_url=None, redoc_url=None)
+    mount_docs(application)
     application.state.settings = settings
     application.state.engine = make_engine(settings.database_url)
     application.state.session_factory = make_session_factory(application.state.engine)

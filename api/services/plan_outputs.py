@@ -6,26 +6,41 @@ the GeoJSON and the stops CSV (`write_outputs`), and the terminal summary
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from api.services.planning import DayPlan
-from maps import NotVisited, PlanDocument, SiteLabel, plan_geojson, render_map, render_sheet
+from maps import (
+    NotVisited,
+    PlanDocument,
+    SiteLabel,
+    StopDone,
+    TaskLabel,
+    plan_geojson,
+    render_map,
+    render_sheet,
+)
 from maps import stops_csv as render_stops_csv
 from routing.documents import plan_to_json, problem_to_dict
 from scenarios.calendar import WEEKDAY_JA
+from scenarios.day import task_purpose
+
+#: The word that marks an estimated task on the sheet, the map and in the notes.
+ESTIMATE_MARK = "推計"
 
 #: The files `write_outputs` writes, in the order the command line lists them.
 OUTPUT_FILES = ("map.html", "sheet.html", "plan.json", "plan.geojson", "stops.csv",
                 "problem.json")
 
 
-def plan_document(day_plan: DayPlan) -> PlanDocument:
-    """Everything the renderers need: site labels, not-visited sites and notes."""
+def plan_document(day_plan: DayPlan, stops_done: Sequence[StopDone] = ()) -> PlanDocument:
+    """Everything the renderers need: site labels, what each task carries, not-visited
+    sites, notes, and the stops marked done so far."""
     network = day_plan.network
     labels = {
         s.site_id: SiteLabel(s.site_id, name_ja=s.name_ja, lat=s.lat, lon=s.lon,
                              name_en=s.name_en, address_ja=s.address_ja, kind=s.kind.value,
-                             accuracy_m=s.accuracy_m)
+                             accuracy_m=s.accuracy_m, short_name=s.short_name)
         for s in network.sites
     }
     notes = list(day_plan.notes.notes)
@@ -34,6 +49,15 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
                      f"another day (closed sites)")
     notes.extend(estimate_lines(day_plan))
     title = f"{network.name_ja} {network.name_en}".strip()
+    estimates = day_plan.notes.estimates
+    task_labels = {}
+    for task in day_plan.problem.tasks:
+        words = task_purpose(task.task_id)
+        marks = (f"{ESTIMATE_MARK} {estimates[task.task_id]}",) \
+            if task.task_id in estimates else ()
+        if words is not None or marks:
+            purpose_ja, purpose_en = words or (task.kind.value, task.kind.value)
+            task_labels[task.task_id] = TaskLabel(purpose_ja, purpose_en, marks)
     return PlanDocument(
         title=title,
         date=day_plan.day,
@@ -44,7 +68,8 @@ def plan_document(day_plan: DayPlan) -> PlanDocument:
         not_visited=tuple(NotVisited(site_id, reason)
                           for site_id, reason in day_plan.notes.not_visited.items()),
         notes=tuple(notes),
-        task_labels=dict(day_plan.notes.estimates),
+        task_labels=task_labels,
+        stops_done=tuple(stops_done),
         warnings=tuple(day_plan.notes.warnings),
     )
 
@@ -56,7 +81,8 @@ def estimate_lines(day_plan: DayPlan) -> list[str]:
     for label in day_plan.notes.estimates.values():
         counts[label] = counts.get(label, 0) + 1
     total = len(day_plan.problem.tasks)
-    return [f"推計 {label}: {count} of {total} tasks" for label, count in sorted(counts.items())]
+    return [f"{ESTIMATE_MARK} {label}: {count} of {total} tasks"
+            for label, count in sorted(counts.items())]
 
 
 def write_outputs(day_plan: DayPlan, out_dir: Path) -> dict[str, Path]:

@@ -26,7 +26,7 @@ from api.services.date_checks import today_in_tokyo
 from api.services.errors import Conflict, Invalid, InvalidField, NotFound
 from api.services.plan_jobs import PlanJob
 from api.services.planning import DayPlan
-from api.store.repositories import post_history
+from api.store.repositories import post_history, usernames
 from api.store.tables import (
     ConsignmentRow,
     ConsignmentStatus,
@@ -37,6 +37,7 @@ from api.store.tables import (
     SchoolRequestRow,
     StopDoneRow,
 )
+from maps import StopDone
 from routing.documents import plan_from_dict, problem_from_dict
 from routing.result import ActionKind, VisitKind
 from scenarios.calendar import TOKYO
@@ -230,3 +231,12 @@ def stops_done(session: Session, plan_id: int) -> list[StopDoneRow]:
     """The stops marked done on the plan, in the order they were marked."""
     return list(session.scalars(select(StopDoneRow).where(StopDoneRow.plan_id == plan_id)
                                 .order_by(StopDoneRow.stop_done_id)).all())
+
+
+def stops_done_to_show(session: Session, plan_id: int) -> list[StopDone]:
+    """The stops marked done on the plan as the sheet and the map show them: who marked
+    each one, when (UTC as stored; the renderers show Japan time) and the note."""
+    rows = stops_done(session, plan_id)
+    users = usernames(session, {row.by_user_id for row in rows})
+    return [StopDone(row.vehicle_id, row.stop, row.done_at, note=row.note,
+                     by=users.get(row.by_user_id, "")) for row in rows]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from maps import PlanDocument, render_map
+from maps import PlanDocument, TaskLabel, render_map
 from maps._common import hhmm
 from tests.maps.days import HOSTILE
 
@@ -144,7 +144,7 @@ def test_the_hub_is_one_larger_marker_outside_the_route_layers(
 
     assert [m.icon["data-hub"] for m in hubs] == ["hub"]
     assert hubs[0].icon["class"] == ["br-hub"]
-    assert hubs[0].parent == page.map_var
+    assert hubs[0].parent == _cluster_var(page)  # in no layer: always shown
     popup = hubs[0].popup.get_text()
     assert "宗像市民図書館" in popup and "Munakata City Library" in popup
     for route in day_doc.plan.routes:
@@ -195,11 +195,14 @@ def test_the_page_loads_no_script_style_or_image_from_the_network(page: MapPage)
         assert banned not in page.html.lower(), banned
 
 
-def test_leaflet_is_inlined_with_its_images_as_data_urls(page: MapPage) -> None:
+def test_leaflet_and_its_plugins_are_inlined_with_images_as_data_urls(page: MapPage) -> None:
     scripts = [s.get_text() for s in page.soup.find_all("script")]
     styles = "\n".join(s.get_text() for s in page.soup.find_all("style"))
 
     assert any('version="1.9.4"' in s for s in scripts)
+    assert any("MarkerClusterGroup" in s and "spiderfy" in s for s in scripts)
+    assert any("Leaflet.FeatureGroup.SubGroup 1.0.2" in s for s in scripts)
+    assert ".leaflet-cluster-anim" in styles
     assert "sourceMappingURL" not in page.html
     assert styles.count("data:image/png;base64,") == 3  # layers, layers-2x, marker-icon
     assert ".leaflet-control-layers-toggle" in styles
@@ -256,11 +259,45 @@ def test_an_unknown_or_repeated_basemap_is_a_value_error_naming_it(
         render_map(day_doc, basemaps=basemaps)
 
 
+def _cluster_var(page: MapPage) -> str:
+    found = re.search(r"var (marker_cluster_\w+) = L\.markerClusterGroup\(", _script(page.html))
+    assert found, "no cluster group in the page"
+    return found.group(1)
+
+
+def _legend(page: MapPage) -> BeautifulSoup:
+    """The legend control's HTML (the page's script puts it into a bottom-left control)."""
+    script = _script(page.html)
+    control = re.search(r'L\.control\(\{position: "bottomleft"\}\);.*?\.innerHTML = '
+                        rf"({JS_STRING});", script, re.S)
+    assert control, "no legend control in the bottom-left corner"
+    return BeautifulSoup(json.loads(control.group(1)), "html.parser")
+
+
+def test_every_marker_is_in_the_one_cluster_group_through_its_layer(page: MapPage) -> None:
+    cluster = _cluster_var(page)
+    script = _script(page.html)
+    subgroups = set(re.findall(rf"var (feature_group_sub_group_\w+) = L\.featureGroup\.subGroup"
+                               rf"\(\s*{cluster}\s*\);", script))
+
+    assert set(page.overlays.values()) == subgroups
+    assert {m.parent for m in page.markers} == subgroups | {cluster}
+    assert '"maxClusterRadius": 40' in script and '"spiderfyOnMaxZoom": true' in script
+    for marker in page.markers:  # what the cluster's icon shows of each marker
+        declared = re.search(rf"var {marker.var} = L\.marker\(.*?\{{(.*?)\}}", script, re.S)
+        assert declared and '"brKey"' in declared.group(1) and '"brTitle"' in declared.group(1)
+
+
+def test_the_layer_control_is_collapsed_on_a_phone_and_open_on_a_desktop(page: MapPage) -> None:
+    assert re.search(r'L\.control\.layers\(.*?\{"collapsed": window\.matchMedia\('
+                     r"'\(max-width: 640px\)'\)\.matches\}", _script(page.html), re.S)
+
+
 def test_the_legend_lists_vehicle_colours_the_hub_and_grey(
         page: MapPage, day_doc: PlanDocument) -> None:
-    legend = page.soup.select_one("div.br-legend")
+    legend = _legend(page).select_one("details")
 
-    assert legend is not None
+    assert legend is not None and legend.has_attr("open")
     text = legend.get_text(" ")
     for route in day_doc.plan.routes:
         assert route.vehicle_id in text
@@ -268,18 +305,17 @@ def test_the_legend_lists_vehicle_colours_the_hub_and_grey(
     assert len(legend.select("span.swatch")) == len(day_doc.plan.routes)
 
 
-def test_the_view_fits_every_marker(page: MapPage) -> None:
-    bounds = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", _script(page.html))
+def test_the_first_view_fits_every_stop_and_the_hub(page: MapPage) -> None:
+    bounds = re.search(r"\}\)\(map_\w+, (\[\[.*?\]\])\);", _script(page.html))
 
-    assert bounds
+    assert bounds, "no fit of the first view"
     (south, west), (north, east) = json.loads(bounds.group(1))
-    assert page.markers
-    for marker in page.markers:
-        assert south <= marker.lat <= north and west <= marker.lon <= east
-    assert [south, west, north, east] == [min(m.lat for m in page.markers),
-                                          min(m.lon for m in page.markers),
-                                          max(m.lat for m in page.markers),
-                                          max(m.lon for m in page.markers)]
+    routed = [m for m in page.markers if not m.icon.has_attr("data-not-visited")]
+    assert routed
+    assert [south, west, north, east] == [min(m.lat for m in routed),
+                                          min(m.lon for m in routed),
+                                          max(m.lat for m in routed),
+                                          max(m.lon for m in routed)]
 
 
 def test_hostile_names_notes_and_reasons_are_escaped_in_the_map(
@@ -288,7 +324,8 @@ def test_hostile_names_notes_and_reasons_are_escaped_in_the_map(
     page = parse_map(html)
 
     assert 'alert("x")' not in html  # only as escaped text, never as markup
-    assert len(page.soup.find_all("script")) == 3  # Leaflet, Folium's switches, the map
+    # Leaflet, Leaflet.markercluster, Leaflet.FeatureGroup.SubGroup, Folium's switches, the map
+    assert len(page.soup.find_all("script")) == 5
     assert page.soup.title is not None and page.soup.title.get_text().startswith(HOSTILE)
     stop = next(m for m in page.with_attr("data-stop") if m.icon["data-site"] == "lib-a")
     assert stop.popup.find("script") is None and stop.popup.find("b", string="bold") is None
@@ -300,16 +337,17 @@ def test_hostile_names_notes_and_reasons_are_escaped_in_the_map(
 def test_a_labelled_task_shows_its_label_in_popups_and_warnings_in_the_legend(
         day_doc: PlanDocument) -> None:
     labelled = dataclasses.replace(
-        day_doc, task_labels={t.task_id: "estimate: FY2023 annual figures"
+        day_doc, task_labels={t.task_id: TaskLabel(t.kind.value, t.kind.value,
+                                                    ("推計 estimate: FY2023 annual figures",))
                               for t in day_doc.problem.tasks},
         warnings=("注意 warning: figures of FY2023",))
     page = parse_map(render_map(labelled))
     stop = next(m for m in page.with_attr("data-stop") if m.icon["data-site"] == "sch-1")
-    assert "〔推計 estimate: FY2023 annual figures〕" in stop.popup.get_text(" ")
+    assert "推計 estimate: FY2023 annual figures" in stop.popup.get_text(" ")
     grey = next(m for m in page.with_attr("data-not-visited")
                 if m.icon["data-not-visited"] == "post-far")
     assert "推計 estimate: FY2023 annual figures" in grey.popup.get_text(" ")
-    legend = page.soup.find("div", class_="br-legend")
-    assert legend is not None and "注意 warning: figures of FY2023" in legend.get_text()
+    warning = _legend(page).select_one("div.warning")
+    assert warning is not None and warning.get_text() == "注意 warning: figures of FY2023"
     plain = parse_map(render_map(day_doc))
     assert "推計" not in plain.html

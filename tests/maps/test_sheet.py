@@ -1,92 +1,214 @@
-"""`render_sheet` and `stops_csv`: the printed route sheets and the stops table, parsed back."""
+"""`render_sheet`: the driver's route sheet, parsed back: loading grouped by stop, short
+names, what comes off and goes on per stop, done stops, marks, the last page, escaping.
+(How it prints and how it looks on a phone: tests/e2e/test_sheet_in_browser.py.)"""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+import datetime as dt
 import re
-from types import MappingProxyType
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from maps import PlanDocument, SiteLabel, render_sheet, stops_csv
-from maps._common import hhmm
-from routing.result import Plan
-from routing.verify import verify
-from tests.conftest import make_tiny_plan, make_tiny_problem
-from tests.maps.days import DAY, HOSTILE
+from maps import PlanDocument, StopDone, TaskLabel, render_sheet
+from maps._common import JST, hhmm
+from routing.problem import TaskKind
+from routing.result import ActionKind, VisitKind
+from tests.maps.days import HOSTILE
 
-CSV_HEADER = ["vehicle_id", "stop", "site_id", "name_ja", "name_en", "address_ja", "lat", "lon",
-              "arrival", "start", "departure", "waiting_min", "actions", "crates_on",
-              "crates_off", "items_on", "items_off", "load_crates_after", "load_items_after"]
+#: What the two-van day's tasks carry, as the service would label them.
+LABELS = {
+    "del-north": TaskLabel("予約", "reservations"),
+    "del-east": TaskLabel("予約", "reservations"),
+    "del-sch-1": TaskLabel("学校貸出", "school loans"),
+    "del-sch-2": TaskLabel("学校貸出", "school loans", marks=("見込み estimate",)),
+    "pick-post-1": TaskLabel("ポスト", "return post"),
+    "ship-north-sch-2": TaskLabel("依頼", "request"),
+    "pick-post-far": TaskLabel("ポスト", "return post"),
+}
 
 
 @pytest.fixture(scope="module")
-def sheet(day_doc: PlanDocument) -> BeautifulSoup:
-    return BeautifulSoup(render_sheet(day_doc), "html.parser")
+def labelled_doc(day_doc: PlanDocument) -> PlanDocument:
+    return dataclasses.replace(day_doc, task_labels=LABELS)
 
 
-def _cells(row: Tag) -> list[str]:
-    return [td.get_text(" ", strip=True) for td in row.find_all("td")]
+@pytest.fixture(scope="module")
+def sheet(labelled_doc: PlanDocument) -> BeautifulSoup:
+    return BeautifulSoup(render_sheet(labelled_doc), "html.parser")
 
 
-def test_the_sheet_is_a4_with_one_page_per_vehicle_in_plan_order(
+def _text(tag: Tag | None) -> str:
+    assert tag is not None
+    return " ".join(tag.get_text(" ", strip=True).split())
+
+
+def _row(sheet: BeautifulSoup, site_id: str) -> Tag:
+    row = sheet.select_one(f'tr[data-site="{site_id}"]')
+    assert row is not None, site_id
+    return row
+
+
+def test_one_section_per_van_in_plan_order_on_a4_with_a_phone_viewport(
         sheet: BeautifulSoup, day_doc: PlanDocument) -> None:
     css = sheet.style.get_text() if sheet.style else ""
 
     assert [s["data-vehicle"] for s in sheet.select("section.vehicle")] == [
         r.vehicle_id for r in day_doc.plan.routes]
-    assert "@page { size: A4; margin: 12mm; }" in css
-    assert re.search(r"section \{ page-break-after: always; break-after: page; \}", css)
+    assert "@page { size: A4;" in css
+    assert re.search(r"section \{ break-after: page;", css)
+    viewport = sheet.select_one('meta[name="viewport"]')
+    assert viewport is not None and viewport["content"] == "width=device-width, initial-scale=1"
 
 
-def test_the_sheet_header_gives_weekday_date_times_distance_and_break(
+def test_the_van_header_gives_date_times_stops_distance_and_break(
         sheet: BeautifulSoup, day_doc: PlanDocument) -> None:
     for section, route in zip(sheet.select("section.vehicle"), day_doc.plan.routes, strict=True):
-        meta = section.select_one("div.meta")
-        assert meta is not None
-        text = meta.get_text(" ")
+        text = _text(section.select_one("ul.meta"))
         brk = route.lunch_break
         assert brk is not None
-        for expected in ("2023年11月15日(水)", route.vehicle_id,
-                         f"出発 start {hhmm(route.start_s)}", f"帰着 end {hhmm(route.end_s)}",
-                         f"{route.distance_m / 1000:.1f} km",
+        for expected in (f"出発 start {hhmm(route.start_s)}", f"帰着 end {hhmm(route.end_s)}",
+                         f"訪問先 stops {len(route.stops)}",
+                         f"距離 distance {route.distance_m / 1000:.1f} km",
                          f"休憩 break {hhmm(brk.start_s)}–{hhmm(brk.start_s + brk.duration_s)}"):
             assert expected in text
+        assert "2023年11月15日(水)" in _text(section.h1) and route.vehicle_id in _text(section.h1)
 
 
-def test_sheet_rows_are_the_visits_from_hub_start_to_hub_end_with_their_times(
+def test_rows_are_the_visits_from_hub_to_hub_with_times_and_tick_boxes(
         sheet: BeautifulSoup, day_doc: PlanDocument) -> None:
     for section, route in zip(sheet.select("section.vehicle"), day_doc.plan.routes, strict=True):
         rows = section.select("tr[data-stop]")
 
         assert [(r["data-stop"], r["data-site"]) for r in rows] == [
             (str(n), v.site_id) for n, v in enumerate(route.visits)]
-        head = [th.get_text(" ") for th in section.select("thead th")]
-        assert head == ["順 No.", "場所 site", "住所 address", "到着 arrival", "出発 departure",
-                        "作業 actions", "箱 crates", "冊 items", "✓", "備考 notes"]
+        head = [_text(th) for th in section.select("thead tr:not(.running) th")]
+        assert head == ["順 No.", "時刻 time", "場所 site", "降ろす drop off", "積む pick up",
+                        "車内 on board", "✓"]
         for row, visit in zip(rows, route.visits, strict=True):
-            cells = _cells(row)
-            assert cells[3] == hhmm(visit.arrival_s)
-            assert cells[4] == ("" if visit is route.visits[-1] else hhmm(visit.departure_s))
-            assert row.select("td.tick span.box")
-        assert "積込 load" in _cells(rows[0])[5] and rows[0]["data-site"] == "hub"
-        assert rows[-1]["data-site"] == "hub"
+            time_text = _text(row.select_one("td.time"))
+            if visit.kind is VisitKind.STOP:
+                assert time_text == f"{hhmm(visit.arrival_s)} –{hhmm(visit.departure_s)}"
+                assert row.select("td.tick span.box")
+            else:
+                assert not row.select("td.tick span.box")
+        assert _text(rows[0].select_one("td.time")) == f"発 {hhmm(route.visits[0].departure_s)}"
+        assert _text(rows[-1].select_one("td.time")) == f"着 {hhmm(route.visits[-1].arrival_s)}"
         assert len(section.select("tr.break")) == 1
 
 
-def test_sheet_rows_give_actions_with_task_notes_and_crates_moved(
-        sheet: BeautifulSoup) -> None:
-    row = sheet.select_one('tr[data-site="sch-1"]')
+def test_the_running_header_names_the_van_on_every_printed_page(sheet: BeautifulSoup) -> None:
+    for section in sheet.select("section.vehicle"):
+        running = section.select_one("thead tr.running")
+        assert running is not None and section["data-vehicle"] in _text(running)
 
-    assert row is not None
-    cells = _cells(row)
-    assert cells[1] == "第一小学校 No. 1 Elementary School"
-    assert cells[5] == "配達 delivery: 団体貸出 class loan → 第一小学校"
-    assert cells[6].startswith("−2") and cells[7].startswith("−61")
-    assert "受付 open 10:00–12:00" in cells[9]
+
+def test_the_hub_loading_is_grouped_by_the_stop_the_goods_are_for(
+        sheet: BeautifulSoup, labelled_doc: PlanDocument) -> None:
+    for section, route in zip(sheet.select("section.vehicle"), labelled_doc.plan.routes,
+                              strict=True):
+        delivered_at = {a.task_id: n for n, v in enumerate(route.visits) for a in v.actions
+                        if a.kind is ActionKind.DELIVERY}
+        loaded = [a.task_id for a in route.visits[0].actions if a.kind is ActionKind.LOAD]
+        expected: dict[int, list[str]] = {}
+        for task_id in loaded:
+            expected.setdefault(delivered_at[task_id], []).append(task_id)
+
+        lines = section.select("ol.loads li")
+
+        assert [int(li["data-stop"]) for li in lines] == sorted(expected)
+        for li in lines:
+            stop = int(li["data-stop"])
+            tasks = [labelled_doc.problem.task(t) for t in expected[stop]]
+            crates = sum(t.amount["crates"] for t in tasks)
+            label = labelled_doc.label(route.visits[stop].site_id)
+            assert _text(li).startswith(f"{stop} {label.short_name or label.name_ja}: "
+                                        f"{crates} 箱 — ")
+            for task in tasks:
+                assert f"{LABELS[task.task_id].purpose_ja} {task.amount['items']}" in _text(li)
+
+
+def test_a_stop_shows_crates_and_items_by_purpose_that_come_off_and_go_on(
+        sheet: BeautifulSoup, labelled_doc: PlanDocument) -> None:
+    school = _row(sheet, "sch-1")
+    assert _text(school.select_one("td.off")) == "2 箱 学校貸出 61"
+    assert _text(school.select_one("td.on")) == ""
+    assert _text(school.select_one("td.site")).startswith("第一小学校 宗像市 第一小学校")
+    assert "受付 open 10:00–12:00" in _text(school.select_one("td.site"))
+    post = _row(sheet, "post-1")
+    assert _text(post.select_one("td.on")) == "1 箱 ポスト 35"
+    end = sheet.select('section.vehicle tr[data-site="hub"]')
+    assert any("ポスト 35" in _text(row.select_one("td.off")) for row in end)
+
+
+def test_a_shipment_picked_up_says_at_which_stop_it_comes_off(
+        sheet: BeautifulSoup, labelled_doc: PlanDocument) -> None:
+    shipment = labelled_doc.problem.task("ship-north-sch-2")
+    assert shipment.kind is TaskKind.SHIPMENT
+    route = next(r for r in labelled_doc.plan.routes
+                 if any(v.site_id == "br-north" for v in r.visits))
+    delivered = next(n for n, v in enumerate(route.visits) if v.site_id == "sch-2")
+
+    assert f"依頼 20 →{delivered}" in _text(_row(sheet, "br-north").select_one("td.on"))
+
+
+def test_marks_on_a_task_are_shown_where_its_goods_move(sheet: BeautifulSoup) -> None:
+    row = _row(sheet, "sch-2")
+
+    assert [_text(m) for m in row.select("td.off .mark")] == ["見込み estimate"]
+    assert any("見込み estimate" in _text(li) for li in sheet.select("ol.loads li"))
+
+
+def test_short_names_head_the_rows_and_the_loading(day_doc: PlanDocument) -> None:
+    labels = dict(day_doc.sites)
+    labels["sch-1"] = dataclasses.replace(labels["sch-1"], short_name="一小")
+    soup = BeautifulSoup(render_sheet(dataclasses.replace(day_doc, sites=labels)), "html.parser")
+
+    assert _text(_row(soup, "sch-1").select_one("td.site b")) == "一小"
+    assert any(_text(li).startswith(f"{li['data-stop']} 一小: ")
+               for li in soup.select('ol.loads li[data-site="sch-1"]'))
+
+
+def test_the_prefecture_and_city_all_stops_share_is_said_once(day_doc: PlanDocument) -> None:
+    labels = {site_id: dataclasses.replace(label, address_ja=f"福岡県宗像市{label.name_ja}1-1")
+              for site_id, label in day_doc.sites.items()}
+    soup = BeautifulSoup(render_sheet(dataclasses.replace(day_doc, sites=labels)), "html.parser")
+
+    assert "住所 addresses 福岡県宗像市…" in _text(soup.select_one("ul.meta"))
+    assert _text(_row(soup, "sch-1").select_one(".addr")) == "第一小学校1-1"
+    labels["sch-1"] = dataclasses.replace(labels["sch-1"], address_ja="福岡県福津市1-1")
+    soup = BeautifulSoup(render_sheet(dataclasses.replace(day_doc, sites=labels)), "html.parser")
+    assert "住所" not in _text(soup.select_one("ul.meta"))
+    assert _text(_row(soup, "br-east").select_one(".addr")) == "福岡県宗像市東分館1-1"
+
+
+def test_done_stops_are_shaded_ticked_and_say_when_and_what_was_moved(
+        labelled_doc: PlanDocument) -> None:
+    route = labelled_doc.plan.routes[0]
+    done_at = dt.datetime(2023, 11, 15, 1, 42, tzinfo=dt.UTC)  # 10:42 in Japan
+    doc = dataclasses.replace(labelled_doc, stops_done=(
+        StopDone(route.vehicle_id, 1, done_at, {"crates": 3, "items": 118}, "カウンターに置いた",
+                 "driver"),))
+    soup = BeautifulSoup(render_sheet(doc), "html.parser")
+    section = soup.select_one(f'section[data-vehicle="{route.vehicle_id}"]')
+    assert section is not None
+
+    done_rows = section.select("tr.done")
+
+    assert [r["data-stop"] for r in done_rows] == ["1"]
+    assert _text(done_rows[0].select_one(".box")) == "✓"
+    assert _text(done_rows[0].select_one(".done-note")) == (
+        "✓ 済 done 10:42 · 実績 actual 3 箱 · 118 冊 · driver — カウンターに置いた")
+    assert f"済 done 1 / {len(route.stops)}" in _text(section.select_one("ul.meta"))
+    assert not soup.select(f'section:not([data-vehicle="{route.vehicle_id}"]) tr.done')
+
+
+def test_a_task_without_a_label_is_named_by_its_kind(sheet: BeautifulSoup,
+                                                    day_doc: PlanDocument) -> None:
+    soup = BeautifulSoup(render_sheet(day_doc), "html.parser")
+
+    assert _text(_row(soup, "sch-1").select_one("td.off")) == "2 箱 delivery 61"
 
 
 def test_the_last_page_lists_not_visited_sites_unassigned_tasks_and_notes(
@@ -112,97 +234,52 @@ def test_the_sheet_needs_no_script_and_no_network(sheet: BeautifulSoup) -> None:
 
 def test_hostile_names_notes_and_reasons_are_escaped_in_the_sheet(
         hostile_doc: PlanDocument) -> None:
-    html = render_sheet(hostile_doc)
+    doc = dataclasses.replace(hostile_doc, task_labels={"deliver-a": TaskLabel(HOSTILE)},
+                              stops_done=(StopDone("van-1", 1, None, {}, HOSTILE, HOSTILE),))
+    html = render_sheet(doc)
     soup = BeautifulSoup(html, "html.parser")
 
     assert soup.find_all("script") == [] and soup.find("b", string="bold") is None
     assert 'alert("x")' not in html
-    row = soup.select_one('tr[data-site="lib-a"]')
-    assert row is not None
-    cells = _cells(row)
-    assert cells[1] == f"{HOSTILE} {HOSTILE}" and cells[2] == "<b>bold</b> & co"
-    assert f"配達 delivery: {HOSTILE}" in cells[5]
+    row = _row(soup, "lib-a")
+    assert _text(row.select_one("td.site b")) == HOSTILE
+    assert "<b>bold</b> & co" in _text(row.select_one("td.site .addr"))
+    assert f"{HOSTILE} 120" in _text(row.select_one("td.off"))
+    assert _text(row.select_one(".done-note")) == f"✓ 済 done · {HOSTILE} — {HOSTILE}"
     summary = soup.select_one("section.summary")
     assert summary is not None and summary.get_text().count(HOSTILE) == 2  # reason and note
 
 
-def test_csv_has_a_header_and_one_row_per_visit(day_doc: PlanDocument) -> None:
-    rows = list(csv.reader(io.StringIO(stops_csv(day_doc))))
-
-    assert rows[0] == CSV_HEADER
-    visits = [(r.vehicle_id, str(n), v.site_id) for r in day_doc.plan.routes
-              for n, v in enumerate(r.visits)]
-    assert [(row[0], row[1], row[2]) for row in rows[1:]] == visits
-
-
-def test_csv_times_are_hh_mm_and_counts_match_the_plan(day_doc: PlanDocument) -> None:
-    rows = list(csv.DictReader(io.StringIO(stops_csv(day_doc))))
-    visits = [v for r in day_doc.plan.routes for v in r.visits]
-
-    for row, visit in zip(rows, visits, strict=True):
-        assert row["arrival"] == hhmm(visit.arrival_s)
-        assert row["departure"] == hhmm(visit.departure_s)
-        assert all(re.fullmatch(r"\d\d:\d\d", row[k]) for k in ("arrival", "start", "departure"))
-        assert row["actions"] == ";".join(f"{a.kind.value}:{a.task_id}" for a in visit.actions)
-        assert int(row["load_crates_after"]) == visit.load_after["crates"]
-        assert int(row["load_items_after"]) == visit.load_after["items"]
-        label = day_doc.label(visit.site_id)
-        assert (float(row["lat"]), float(row["lon"])) == (label.lat, label.lon)
-    for vehicle in {row["vehicle_id"] for row in rows}:
-        mine = [row for row in rows if row["vehicle_id"] == vehicle]
-        for dim in ("crates", "items"):  # what goes in comes out again
-            assert sum(int(r[f"{dim}_on"]) for r in mine) == sum(int(r[f"{dim}_off"])
-                                                                for r in mine) > 0
-    first = next(row for row in rows if row["site_id"] == "sch-1")
-    assert (first["crates_off"], first["items_off"]) == ("2", "61")
+def test_a_done_time_without_a_zone_is_taken_as_japan_time(labelled_doc: PlanDocument) -> None:
+    route = labelled_doc.plan.routes[0]
+    for moment in (dt.datetime(2023, 11, 15, 10, 42), dt.datetime(2023, 11, 15, 10, 42,
+                                                                   tzinfo=JST)):
+        doc = dataclasses.replace(labelled_doc, stops_done=(
+            StopDone(route.vehicle_id, 1, moment),))
+        soup = BeautifulSoup(render_sheet(doc), "html.parser")
+        assert _text(soup.select_one("tr.done .done-note")) == "✓ 済 done 10:42"
 
 
-def _rename_dimension(plan: Plan, old: str, new: str) -> Plan:
-    def rename(amount: object) -> MappingProxyType[str, int]:
-        assert isinstance(amount, MappingProxyType | dict)
-        return MappingProxyType({new if k == old else k: v for k, v in amount.items()})
-
-    routes = tuple(dataclasses.replace(r, visits=tuple(
-        dataclasses.replace(v, load_after=rename(v.load_after)) for v in r.visits))
-        for r in plan.routes)
-    return dataclasses.replace(plan, routes=routes)
+ESTIMATE = TaskLabel("ポスト", "return post", ("推計 estimate: FY2023 annual figures",))
 
 
-def test_csv_leaves_absent_dimensions_empty_and_appends_other_dimensions() -> None:
-    tiny = make_tiny_problem()
-    problem = dataclasses.replace(
-        tiny,
-        vehicles=tuple(dataclasses.replace(v, capacity={"crates": v.capacity["crates"],
-                                                        "bags": v.capacity["items"]})
-                       for v in tiny.vehicles),
-        tasks=tuple(dataclasses.replace(t, amount={"crates": t.amount["crates"],
-                                                   "bags": t.amount["items"]})
-                    for t in tiny.tasks))
-    plan = _rename_dimension(make_tiny_plan(), "items", "bags")
-    assert verify(problem, plan) == []
-    doc = PlanDocument("", DAY, problem, plan,
-                       {s.site_id: SiteLabel(s.site_id, s.name, s.lat, s.lon)
-                        for s in problem.sites}, "hub")
-
-    rows = list(csv.DictReader(io.StringIO(stops_csv(doc))))
-
-    assert list(rows[0]) == [*CSV_HEADER, "bags_on", "bags_off", "load_bags_after"]
-    assert {row["items_on"] for row in rows} == {""}
-    assert rows[0]["bags_on"] == "120" and rows[0]["load_bags_after"] == "120"
-
-
-def test_a_labelled_task_shows_its_label_and_warnings_head_every_page(
+def test_an_estimated_task_shows_its_mark_and_warnings_head_every_page(
         day_doc: PlanDocument) -> None:
     unassigned = day_doc.plan.unassigned[0].task_id
     some = next(a.task_id for r in day_doc.plan.routes for v in r.stops for a in v.actions)
     labelled = dataclasses.replace(
-        day_doc, task_labels={some: "estimate: FY2023 annual figures",
-                              unassigned: "estimate: no collection recorded"},
+        day_doc, task_labels={
+            some: ESTIMATE,
+            unassigned: TaskLabel("ポスト", "return post",
+                                  ("推計 estimate: no collection recorded",))},
         warnings=("注意 warning: figures of FY2023",))
     soup = BeautifulSoup(render_sheet(labelled), "html.parser")
-    labels = [span.get_text() for span in soup.find_all("span", class_="task-label")]
-    assert labels.count("〔推計 estimate: FY2023 annual figures〕") >= 1
-    assert "〔推計 estimate: no collection recorded〕" in labels
+    marks = [span.get_text() for span in soup.find_all("span", class_="mark")]
+    assert "推計 estimate: FY2023 annual figures" in marks
+    unassigned_row = soup.find("tr", attrs={"data-task": unassigned})
+    assert unassigned_row is not None
+    assert "推計 estimate: no collection recorded" in unassigned_row.get_text()
     pages = soup.find_all("section")
+    assert len(pages) >= 2
     assert all("注意 warning: figures of FY2023" in p.get_text() for p in pages)
     assert "推計" not in render_sheet(day_doc)

@@ -9,7 +9,7 @@ import pytest
 from drops.rota import DuePost
 from routing import TaskKind
 from scenarios.calendar import dates, fiscal_year_dates
-from scenarios.day import DayError, DayNotes, DayOptions, Mode, problem_for_day
+from scenarios.day import DayError, DayNotes, DayOptions, Mode, problem_for_day, task_purpose
 from scenarios.demand import (
     MaterialRequest,
     Purpose,
@@ -234,3 +234,23 @@ def test_a_recorded_consignment_travels_the_same_day_even_in_hub_and_spoke(
 def test_a_recorded_request_cannot_carry_an_estimate_label() -> None:
     with pytest.raises(ValueError, match="field 'estimate'"):
         MaterialRequest("r", "a", "b", 3, Purpose.RETURNS, recorded=True, estimate="x")
+
+
+def test_every_task_of_a_day_says_what_it_carries_in_one_word(munakata: Network) -> None:
+    day = D(2023, 11, 17)
+    requests = [*requests_for_day(munakata, day),
+                MaterialRequest("school-request-1", "munakata-central", "munakata-es-akama",
+                                30)]
+    posts = [DuePost("munakata-sunlive", 60, required=True)]
+    problem = problem_for_day(munakata, day, requests, posts)
+
+    words = {t.task_id: task_purpose(t.task_id) for t in problem.tasks}
+
+    assert None not in words.values()
+    assert words["deliver:reservations:munakata-sue"] == ("予約", "reservations")
+    assert words["empty:munakata-sunlive"] == ("ポスト", "return post")
+    assert words["request:school-request-1"] == ("依頼", "request")
+    assert {w for w in words.values() if w} >= {("学校貸出", "school loans"),
+                                                ("返却", "returns")}
+    assert task_purpose("made-by-hand") is None
+    assert task_purpose("deliver:moon-rocks:munakata-sue") is None

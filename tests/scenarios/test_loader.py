@@ -63,6 +63,26 @@ def test_ichinoseki_has_eight_libraries_and_sourced_schools() -> None:
         assert school.run_weekdays  # the bookmobile round visits each school on its day
 
 
+@pytest.mark.parametrize("city", ["munakata", "ichinoseki"])
+def test_every_site_has_a_short_name_shorter_than_its_name_and_unique(city: str) -> None:
+    sites = load_network(city).sites
+
+    assert len({s.short_name for s in sites}) == len(sites)
+    assert all(s.short_name and len(s.short_name) <= min(len(s.name_ja), 10) for s in sites)
+    by_id = {s.site_id: s.short_name for s in sites}
+    if city == "munakata":
+        assert by_id["munakata-akama-station"] == "赤間駅ポスト"
+        assert by_id["munakata-es-akama"] == "赤間小"
+
+
+def test_a_site_without_a_short_name_is_called_by_its_name(scenario_copy: Path) -> None:
+    _edit_csv(scenario_copy / "sites.csv", 1, "short_name", "")
+
+    site = load_network(scenario_copy).site("munakata-fukata")
+
+    assert site.short_name == site.name_ja
+
+
 # --- bad files ---------------------------------------------------------------------------
 
 
@@ -100,6 +120,8 @@ def _replace(path: Path, old: str, new: str) -> None:
     ("kind", "castle", "row 3 field 'kind': must be one of library, branch"),
     ("calendar", "lunar", "row 3 field 'calendar': unknown calendar 'lunar'"),
     ("service_min", "-5", "row 3 field 'service_min': must be minutes >= 0, got '-5'"),
+    ("short_name", "中央館", "row 3 field 'short_name': '中央館' is already the short name of "
+                            "site 'munakata-central'"),
 ])
 def test_a_bad_site_row_names_the_file_row_field_and_value(
         scenario_copy: Path, column: str, value: str, expected: str) -> None:

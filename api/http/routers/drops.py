@@ -92,14 +92,18 @@ def get_report_csv(session: SessionDep, settings: SettingsDep, _: StaffDep,
 
 @router.get("/report/chart.svg", response_class=Response, summary="The report as an SVG chart",
             responses={200: {"content": {"image/svg+xml": {}},
-                             "description": "two panels: items per month and items per "
-                                            "collection, one line per post"},
+                             "description": "every post: items per month and items per "
+                                            "collection (a line per post with monthly "
+                                            "figures), and the annual-only posts on a panel "
+                                            "of their own"},
                        **_AUTH_RESPONSES, **_INVALID})
 def get_report_chart(session: SessionDep, settings: SettingsDep, _: StaffDep,
                      fiscal_year: FiscalYearQuery = None) -> Response:
-    """Line charts of the report, months April..March: items per month and items per
-    collection, one line per post with monthly figures (legend in English; each line's
-    Japanese name is in its SVG ``<title>``)."""
+    """The report as charts, months April..March: items per month and items per
+    collection, one line per post with monthly figures, and the posts with annual figures
+    only (community centres) as bars on their own scale. Posts are named in Japanese when
+    the server has a Japanese font (fonts-noto-cjk), else in English; each line's and
+    bar's Japanese name is in its SVG ``<title>``."""
     year = _fiscal_year(fiscal_year)
     catalogue = _catalogue(session, settings.scenario)
     svg = report_chart_svg(stored_report(session, catalogue, year),

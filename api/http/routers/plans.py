@@ -183,18 +183,24 @@ def get_plan(plan_id: int, session: SessionDep, _: ReaderDep) -> PlanOut:
             responses={409: {"description": "the plan is not done yet"}})
 def plan_map(plan_id: int, session: SessionDep, settings: SettingsDep,
              _: ReaderDep) -> HTMLResponse:
-    """A self-contained page (Leaflet inlined): routes and markers draw with no internet."""
-    return HTMLResponse(render_map(plan_document(_day_plan(session, plan_id,
-                                                           settings.scenario))))
+    """A self-contained page (Leaflet and its plugins inlined): routes and markers draw
+    with no internet; stops marked done are drawn faded with a tick."""
+    day_plan = _day_plan(session, plan_id, settings.scenario)
+    done = service.stops_done_to_show(session, plan_id)
+    return HTMLResponse(render_map(plan_document(day_plan, done)))
 
 
 @router.get("/{plan_id}/sheet", response_class=HTMLResponse,
-            summary="The printable route sheet (A4, one page per van)",
+            summary="The route sheet: A4 to print, a card per stop on a phone",
             responses={409: {"description": "the plan is not done yet"}})
 def plan_sheet(plan_id: int, session: SessionDep, settings: SettingsDep,
                _: ReaderDep) -> HTMLResponse:
-    return HTMLResponse(render_sheet(plan_document(_day_plan(session, plan_id,
-                                                             settings.scenario))))
+    """Per van: what to load at the hub by stop, then each stop's times, short name,
+    address, crates and items coming off and going on; stops marked done are shaded and
+    ticked with the time, who and the note."""
+    day_plan = _day_plan(session, plan_id, settings.scenario)
+    done = service.stops_done_to_show(session, plan_id)
+    return HTMLResponse(render_sheet(plan_document(day_plan, done)))
 
 
 @router.get("/{plan_id}/stops.csv", response_class=PlainTextResponse,

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from api.services.planning import bundled_history
+from drops.chart import japanese_font
 from drops.report import monthly_report
 from scenarios.loader import load_network
 from scenarios.network import SiteKind
@@ -63,14 +64,18 @@ def test_report_csv_has_a_bom_and_the_header(service: Any) -> None:
     assert len(lines) == 1 + 3 * 7
 
 
-def test_report_chart_is_an_svg_with_two_panels(service: Any) -> None:
+def test_report_chart_is_an_svg_of_all_seven_posts(service: Any) -> None:
     response = _get(service, "/drops/report/chart.svg", **FY2023)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("image/svg+xml")
     root = ET.fromstring(response.content)
     ids = {g.attrib.get("id", "") for g in root.iter("{http://www.w3.org/2000/svg}g")}
-    assert {"axes_1", "axes_2", "items-per-month-munakata-sunlive"} <= ids
-    assert b"JR Akama Station" in response.content  # the legend shows the English names
+    assert {"axes_1", "axes_2", "axes_3", "items-per-month-munakata-sunlive",
+            "annual-only-munakata-misaki-cc"} <= ids
+    # The legend names posts in Japanese where the server has a Japanese font, else in
+    # the English of the scenario.
+    legend = "JR赤間駅 返却ポスト" if japanese_font() else "JR Akama Station"
+    assert legend.encode() in response.content
 
 
 def test_flags_are_a_list_without_typos_in_the_seeded_year(service: Any) -> None:

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from api.store.db import unit_of_work
@@ -125,6 +126,28 @@ def test_the_contractor_marks_stops_done_once(service) -> None:  # type: ignore[
     missing = service.client.post(f"/plans/{plan['plan_id']}/stops/{van}/999/done", json={},
                                   headers=service.headers("driver"))
     assert missing.status_code == 404
+
+
+@pytest.mark.slow
+def test_the_sheet_shows_the_stops_marked_done_with_who_when_and_the_note(service) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan(service)
+    van = plan["summary"]["vans"][0]["vehicle_id"]
+    marked = service.client.post(f"/plans/{plan['plan_id']}/stops/{van}/2/done",
+                                 json={"note": "2箱 受付に置いた"},
+                                 headers=service.headers("driver"))
+    assert marked.status_code == 201
+    done_at = dt.datetime.fromisoformat(marked.json()["stops_done"][0]["done_at"])
+
+    sheet = BeautifulSoup(service.client.get(f"/plans/{plan['plan_id']}/sheet",
+                                             headers=service.headers("staff1")).text,
+                          "html.parser")
+
+    rows = sheet.select("tr.done")
+    assert [(r.find_parent("section")["data-vehicle"], r["data-stop"]) for r in rows] == [
+        (van, "2")]
+    note = " ".join(rows[0].select_one(".done-note").get_text(" ").split())
+    local = done_at.astimezone(dt.timezone(dt.timedelta(hours=9)))
+    assert note == f"✓ 済 done {local:%H:%M} · driver — 2箱 受付に置いた"
 
 
 @pytest.mark.parametrize(("body", "field"), [
