@@ -111,11 +111,18 @@ def task_text(problem: Problem, task_id: str) -> str:
 
 
 def labelled_task_text(doc: PlanDocument, task_id: str) -> str:
-    """The task's note, then the marks of its label (`TaskLabel.marks`), each in brackets:
-    ``… 〔推計 estimate: FY2023 annual figures〕``."""
+    """The task's note, then the marks of its label (`TaskLabel.marks`) with their meaning,
+    each in brackets: ``… 〔推計 estimate: FY2023 annual figures〕``."""
     label = doc.task_labels.get(task_id)
-    marks = "".join(f" 〔{mark}〕" for mark in label.marks) if label else ""
+    marks = "".join(f" 〔{mark_text(doc, mark)}〕" for mark in label.marks) if label else ""
     return task_text(doc.problem, task_id) + marks
+
+
+def mark_text(doc: PlanDocument, mark: str) -> str:
+    """A mark with what it means, where there is room to say it:
+    ``推計 estimate: FY2023 annual figures``."""
+    meaning = doc.mark_meanings.get(mark)
+    return f"{mark} {meaning}" if meaning else mark
 
 
 def used_routes(plan: Plan) -> tuple[Route, ...]:

@@ -48,11 +48,15 @@ class SiteLabel:
 class TaskLabel:
     """What a task carries, in a word people use: ``purpose_ja`` ``予約`` and
     ``purpose_en`` ``reservations``. ``marks`` are short labels shown beside the task
-    wherever it appears (e.g. ``見込み estimate`` for a quantity that is a forecast)."""
+    wherever it appears (e.g. ``推計`` for a quantity that is an estimate; what a mark means is
+    said once, in `PlanDocument.mark_meanings`). ``reference`` is what identifies the task's
+    goods to the driver (a recorded consignment's reference, a school request's topic),
+    listed at the stops where they are loaded or unloaded."""
 
     purpose_ja: str
     purpose_en: str = ""
     marks: tuple[str, ...] = ()
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,9 @@ class PlanDocument:
     ``sites`` holds a label for every site of ``problem`` and for every site of
     ``not_visited``; ``hub_site_id`` is the depot the vans start and end at;
     ``task_labels`` says what tasks carry (a task without one is named by its kind) and
-    the marks shown beside them (e.g. ``推計 estimate: FY2023 annual figures`` for a task
-    estimated rather than recorded); ``stops_done`` lists the stops marked done so far;
+    the marks shown beside them (e.g. ``推計`` for a task estimated rather than recorded);
+    ``mark_meanings`` says once what each mark means (``推計`` -> ``estimate: FY2023 annual
+    figures``); ``stops_done`` lists the stops marked done so far;
     ``warnings`` are shown before everything else on the sheet and in the map's legend.
     """
 
@@ -100,6 +105,7 @@ class PlanDocument:
     task_labels: Mapping[str, TaskLabel] = field(default_factory=dict)
     stops_done: tuple[StopDone, ...] = ()
     warnings: tuple[str, ...] = ()
+    mark_meanings: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, site_id: str) -> SiteLabel:
         """The label of a site; a bare label from the problem when none was given."""

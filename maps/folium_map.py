@@ -40,6 +40,7 @@ from maps._common import (
     date_ja,
     grey_sites,
     hhmm,
+    mark_text,
     moved_at,
     route_colour,
     task_text,
@@ -275,7 +276,7 @@ def _action_items(doc: PlanDocument, visit: Visit) -> str:
     for action in visit.actions:
         ja, en = ACTION_LABELS[action.kind]
         amount = amount_text(doc.problem.task(action.task_id).amount, dims)
-        marks = "".join(f' <span class="br-mark">{escape(mark)}</span>'
+        marks = "".join(f' <span class="br-mark">{escape(mark_text(doc, mark))}</span>'
                         for mark in task_label(doc, action.task_id).marks)
         items.append(f"<li>{ja} {en}: {escape(task_text(doc.problem, action.task_id))}"
                      + (f" — {escape(amount)}" if amount else "") + f"{marks}</li>")
@@ -373,6 +374,8 @@ def _legend_html(doc: PlanDocument, routes: tuple[Route, ...]) -> str:
     if doc.stops_done:
         rows.append('<div><span class="dot" style="background:#666;opacity:.45"></span>'
                     "済 done</div>")
+    rows.extend(f'<div><span class="br-mark">{escape(mark)}</span> {escape(meaning)}</div>'
+                for mark, meaning in doc.mark_meanings.items())
     title = f'<div class="title">{escape(doc.title)}</div>' if doc.title else ""
     warnings = "".join(f'<div class="warning">{escape(w)}</div>' for w in doc.warnings)
     return (f'<details open><summary>凡例 legend — {escape(date_ja(doc.date))}</summary>'

@@ -75,7 +75,8 @@ def render_sheet(doc: PlanDocument) -> str:
         title=doc.title, date_text=date_ja(doc.date), css=_css(), units=u,
         address_prefix=address_prefix(doc),
         purposes=purposes_used(doc), vans=van_sheets(doc), not_visited=not_visited,
-        unassigned=unassigned, notes=doc.notes, warnings=doc.warnings)
+        unassigned=unassigned, notes=doc.notes, warnings=doc.warnings,
+        mark_meanings=doc.mark_meanings)
 
 
 def _amount(amount: Mapping[str, int]) -> str:

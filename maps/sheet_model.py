@@ -255,6 +255,11 @@ def _notes(doc: PlanDocument, route: Route, number: int) -> tuple[str, ...]:
     other = [f"{ACTION_LABELS[a.kind][0]} {ACTION_LABELS[a.kind][1]}"
              for a in visit.actions if a.kind.value == "visit"]
     notes.extend(other)
+    # Recorded goods by name: which crate is the consignment, which the school's request.
+    for action in visit.actions:
+        reference = task_label(doc, action.task_id).reference
+        if reference:
+            notes.append(f"{ACTION_LABELS[action.kind][0]} {reference}")
     return tuple(notes)
 
 

@@ -23,7 +23,7 @@ from maps import (
 from maps import stops_csv as render_stops_csv
 from routing.documents import plan_to_json, problem_to_dict
 from scenarios.calendar import WEEKDAY_JA
-from scenarios.day import task_purpose
+from scenarios.day import request_task_id, task_purpose
 
 #: The word that marks an estimated task on the sheet, the map and in the notes.
 ESTIMATE_MARK = "推計"
@@ -53,11 +53,12 @@ def plan_document(day_plan: DayPlan, stops_done: Sequence[StopDone] = ()) -> Pla
     task_labels = {}
     for task in day_plan.problem.tasks:
         words = task_purpose(task.task_id)
-        marks = (f"{ESTIMATE_MARK} {estimates[task.task_id]}",) \
-            if task.task_id in estimates else ()
-        if words is not None or marks:
+        marks = (ESTIMATE_MARK,) if task.task_id in estimates else ()
+        # What people recorded (a consignment, a school request) is named to the driver.
+        reference = task.note if task.task_id.startswith(request_task_id("")) else ""
+        if words is not None or marks or reference:
             purpose_ja, purpose_en = words or (task.kind.value, task.kind.value)
-            task_labels[task.task_id] = TaskLabel(purpose_ja, purpose_en, marks)
+            task_labels[task.task_id] = TaskLabel(purpose_ja, purpose_en, marks, reference)
     return PlanDocument(
         title=title,
         date=day_plan.day,
@@ -71,6 +72,8 @@ def plan_document(day_plan: DayPlan, stops_done: Sequence[StopDone] = ()) -> Pla
         task_labels=task_labels,
         stops_done=tuple(stops_done),
         warnings=tuple(day_plan.notes.warnings),
+        mark_meanings={ESTIMATE_MARK: " / ".join(sorted(set(estimates.values())))}
+        if estimates else {},
     )
 
 

@@ -337,9 +337,9 @@ def test_hostile_names_notes_and_reasons_are_escaped_in_the_map(
 def test_a_labelled_task_shows_its_label_in_popups_and_warnings_in_the_legend(
         day_doc: PlanDocument) -> None:
     labelled = dataclasses.replace(
-        day_doc, task_labels={t.task_id: TaskLabel(t.kind.value, t.kind.value,
-                                                    ("推計 estimate: FY2023 annual figures",))
+        day_doc, task_labels={t.task_id: TaskLabel(t.kind.value, t.kind.value, ("推計",))
                               for t in day_doc.problem.tasks},
+        mark_meanings={"推計": "estimate: FY2023 annual figures"},
         warnings=("注意 warning: figures of FY2023",))
     page = parse_map(render_map(labelled))
     stop = next(m for m in page.with_attr("data-stop") if m.icon["data-site"] == "sch-1")
